@@ -1,0 +1,242 @@
+//! What a scan reports: findings, and notifications about files it could not fully read.
+
+use crate::redact::redact;
+use crate::severity::Severity;
+use crate::span::{Position, Span};
+use serde::Serialize;
+
+/// One problem found in one file.
+///
+/// A rule creates a finding with [`Finding::new`] and the few fields it knows
+/// (rule, span, message, secret); the engine fills in the path, the positions,
+/// the snippet and the fingerprint once the file's findings are final.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The id of the rule that fired.
+    pub rule: String,
+    /// The detector inside the rule that matched (for `hardcoded-secret`: `github-pat`, `generic`, …).
+    pub detector: Option<String>,
+    /// How serious it is, after configuration and context were applied.
+    pub severity: Severity,
+    /// What is wrong in this code. Never contains the secret itself.
+    pub message: String,
+    /// The file, as displayed (relative to the scan root, `/`-separated).
+    pub path: String,
+    /// The primary span in the file.
+    pub span: Span,
+    /// Start of the primary span.
+    pub start: Position,
+    /// End of the primary span (exclusive).
+    pub end: Position,
+    /// The secret this finding is about, unredacted. Outputs show it only with `--show-secrets`.
+    pub secret: Option<String>,
+    /// Where the secret sits in the file (usually the primary span).
+    pub secret_span: Option<Span>,
+    /// Stable identity across runs and line moves: rule, path, a hash of what was found and its occurrence.
+    pub fingerprint: String,
+    /// The source lines around the finding.
+    pub snippet: Option<Snippet>,
+}
+
+impl Finding {
+    /// A finding of `rule` at `span`; the engine completes the rest.
+    pub fn new(rule: impl Into<String>, severity: Severity, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            detector: None,
+            severity,
+            message: message.into(),
+            path: String::new(),
+            span,
+            start: Position::default(),
+            end: Position::default(),
+            secret: None,
+            secret_span: None,
+            fingerprint: String::new(),
+            snippet: None,
+        }
+    }
+
+    /// Names the detector that matched.
+    pub fn with_detector(mut self, detector: impl Into<String>) -> Finding {
+        self.detector = Some(detector.into());
+        self
+    }
+
+    /// Attaches the secret and where it is.
+    pub fn with_secret(mut self, secret: impl Into<String>, span: Span) -> Finding {
+        self.secret = Some(secret.into());
+        self.secret_span = Some(span);
+        self
+    }
+
+    /// The secret as outputs show it: redacted unless `show_secrets`.
+    pub fn display_secret(&self, show_secrets: bool) -> Option<String> {
+        self.secret.as_deref().map(|s| if show_secrets { s.to_string() } else { redact(s) })
+    }
+
+    /// The order outputs list findings in: path, position, rule, then the rest for a total order.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>, &str) {
+        (&self.path, self.span.start, self.span.end, &self.rule, self.detector.as_deref(), &self.message)
+    }
+}
+
+/// The source lines a finding sits on, ready to display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// 1-based number of the first line in `text`.
+    pub first_line: u32,
+    /// The lines, unredacted, without the final line terminator.
+    pub text: String,
+    /// The finding's primary span, as byte offsets into `text`.
+    pub highlight: Span,
+    /// Secrets in `text` (byte offsets into `text`), with what to show instead of each.
+    pub redactions: Vec<(Span, String)>,
+}
+
+impl Snippet {
+    /// The text and highlight to display: secrets replaced unless `show_secrets`.
+    pub fn render(&self, show_secrets: bool) -> (String, Span) {
+        if show_secrets || self.redactions.is_empty() {
+            return (self.text.clone(), self.highlight);
+        }
+        let mut redactions: Vec<&(Span, String)> = self
+            .redactions
+            .iter()
+            .filter(|(span, _)| span.end <= self.text.len() && self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end))
+            .collect();
+        redactions.sort_by_key(|(span, _)| span.start);
+        let mut out = String::with_capacity(self.text.len());
+        let mut cursor = 0;
+        // Each kept redaction as (original span, span of its replacement in `out`).
+        let mut moved = Vec::with_capacity(redactions.len());
+        for (span, replacement) in redactions {
+            if span.start < cursor {
+                continue; // overlaps the previous one
+            }
+            out.push_str(&self.text[cursor..span.start]);
+            let start = out.len();
+            out.push_str(replacement);
+            moved.push((*span, Span::new(start, out.len())));
+            cursor = span.end;
+        }
+        out.push_str(&self.text[cursor..]);
+        // An offset before, inside or after a redaction moves with it; inside
+        // one it snaps to the replacement's start (for a start) or end (for an end).
+        let map = |offset: usize, is_end: bool| {
+            let mut delta: isize = 0;
+            for (old, new) in &moved {
+                if offset >= old.end {
+                    delta += new.len() as isize - old.len() as isize;
+                } else if offset > old.start {
+                    return if is_end { new.end } else { new.start };
+                } else {
+                    break;
+                }
+            }
+            (offset as isize + delta) as usize
+        };
+        let highlight = Span::new(map(self.highlight.start, false), map(self.highlight.end, true));
+        (out, highlight)
+    }
+}
+
+/// Why a file was skipped or only partly analysed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotificationKind {
+    /// The file could not be read.
+    Unreadable,
+    /// The file looks binary (a NUL byte in its first 8 KiB).
+    Binary,
+    /// The file is larger than `--max-file-size`.
+    TooLarge,
+    /// The file is not valid UTF-8; it was scanned with replacement characters.
+    InvalidUtf8,
+    /// The parser reported syntax errors; the rest of the file was analysed.
+    SyntaxError,
+    /// The file nests too deeply to parse safely; it was scanned lexically.
+    TooDeep,
+    /// A suppression comment or configuration entry that needs attention.
+    Config,
+}
+
+impl NotificationKind {
+    /// The kebab-case id used in JSON and SARIF.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Unreadable => "unreadable",
+            NotificationKind::Binary => "binary",
+            NotificationKind::TooLarge => "too-large",
+            NotificationKind::InvalidUtf8 => "invalid-utf8",
+            NotificationKind::SyntaxError => "syntax-error",
+            NotificationKind::TooDeep => "too-deep",
+            NotificationKind::Config => "config",
+        }
+    }
+}
+
+/// Something the user should know about a file that is not a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// What happened.
+    pub kind: NotificationKind,
+    /// How much it matters: skipped files are notes, lost analysis is a warning.
+    pub level: Severity,
+    /// The file it is about, as displayed.
+    pub path: String,
+    /// Where in the file, when known.
+    pub position: Option<Position>,
+    /// What happened, in words.
+    pub message: String,
+}
+
+impl Notification {
+    /// A notification about `path`.
+    pub fn new(kind: NotificationKind, level: Severity, path: impl Into<String>, message: impl Into<String>) -> Notification {
+        Notification { kind, level, path: path.into(), position: None, message: message.into() }
+    }
+
+    /// The order outputs list notifications in.
+    pub fn sort_key(&self) -> (&str, Option<Position>, NotificationKind, &str) {
+        (&self.path, self.position, self.kind, &self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_render_redacts_and_moves_the_highlight() {
+        let text = "const KEY = \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"; // x".to_string();
+        let start = text.find("ghp_").unwrap();
+        let end = start + 40;
+        let snippet = Snippet {
+            first_line: 3,
+            text: text.clone(),
+            highlight: Span::new(start, end),
+            redactions: vec![(Span::new(start, end), "ghp_…(40 chars)".into())],
+        };
+        let (shown, hl) = snippet.render(false);
+        assert_eq!(shown, "const KEY = \"ghp_…(40 chars)\"; // x");
+        assert_eq!(hl.text(&shown), "ghp_…(40 chars)");
+        let (raw, hl) = snippet.render(true);
+        assert_eq!(raw, text);
+        assert_eq!(hl.len(), 40);
+    }
+
+    #[test]
+    fn snippet_render_keeps_highlight_outside_redactions() {
+        let text = "a = SECRET1; b = thing".to_string();
+        let snippet = Snippet {
+            first_line: 1,
+            text,
+            highlight: Span::new(13, 22),
+            redactions: vec![(Span::new(4, 11), "SE…".into())],
+        };
+        let (shown, hl) = snippet.render(false);
+        assert_eq!(shown, "a = SE…; b = thing");
+        assert_eq!(hl.text(&shown), "b = thing");
+    }
+}

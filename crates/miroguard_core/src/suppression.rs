@@ -1,0 +1,154 @@
+//! Inline suppression comments: `// miroguard-ignore[rule-id]: reason`.
+//!
+//! Found lexically (any file type, any comment syntax that starts with `//`,
+//! `/*`, `#`, `<!--` or a `*` continuation line). A comment that stands on its
+//! own line covers the next line; a comment after code covers its own line.
+
+use crate::span::{LineIndex, Span};
+
+/// The marker that starts a suppression.
+pub const MARKER: &str = "miroguard-ignore";
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// Span of the whole `miroguard-ignore[...]...` text.
+    pub span: Span,
+    /// The rule ids named in brackets, each with its span.
+    pub rules: Vec<(String, Span)>,
+    /// The reason after the colon, if one was given.
+    pub reason: Option<String>,
+    /// 0-based line whose findings it covers.
+    pub target_line: usize,
+}
+
+/// A suppression comment that could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MalformedSuppression {
+    /// Where the marker is.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Every suppression comment in `text`, and the marker uses that are malformed.
+pub fn find_suppressions(text: &str, index: &LineIndex) -> (Vec<Suppression>, Vec<MalformedSuppression>) {
+    let mut found = Vec::new();
+    let mut malformed = Vec::new();
+    for start in memchr::memmem::find_iter(text.as_bytes(), MARKER.as_bytes()) {
+        let line = index.line_of(start);
+        let line_span = index.line_content_span(text, line);
+        let before = &text[line_span.start..start];
+        let Some(code_before) = comment_prefix(before) else {
+            continue; // the marker appears in code or a string, not in a comment
+        };
+        let after = &text[start + MARKER.len()..line_span.end];
+        let marker_span = Span::new(start, line_span.end);
+        match parse_body(after, start + MARKER.len()) {
+            Ok((rules, reason, body_len)) => {
+                let target_line = if code_before.trim().is_empty() { line + 1 } else { line };
+                found.push(Suppression {
+                    span: Span::new(start, start + MARKER.len() + body_len),
+                    rules,
+                    reason,
+                    target_line,
+                });
+            }
+            Err(message) => malformed.push(MalformedSuppression { span: marker_span, message }),
+        }
+    }
+    (found, malformed)
+}
+
+/// If `before` (the line up to the marker) opens a comment, the code before that comment.
+fn comment_prefix(before: &str) -> Option<&str> {
+    let trimmed = before.trim_start();
+    if trimmed.starts_with('*') {
+        return Some(""); // continuation line of a block comment
+    }
+    ["//", "/*", "#", "<!--", "{/*"]
+        .iter()
+        .filter_map(|opener| before.find(opener))
+        .min()
+        .map(|at| &before[..at])
+}
+
+/// Parses `[rule-a, rule-b]: reason` after the marker; returns the rules, the
+/// reason and how many bytes the suppression covers.
+fn parse_body(after: &str, offset: usize) -> Result<(Vec<(String, Span)>, Option<String>, usize), String> {
+    let Some(rest) = after.strip_prefix('[') else {
+        return Err("a suppression must name its rules: `miroguard-ignore[rule-id]: reason`".to_string());
+    };
+    let Some(close) = rest.find(']') else {
+        return Err("unclosed `[` in suppression comment".to_string());
+    };
+    let mut rules = Vec::new();
+    let mut cursor = offset + 1;
+    for part in rest[..close].split(',') {
+        let id = part.trim();
+        let lead = part.len() - part.trim_start().len();
+        if !id.is_empty() {
+            rules.push((id.to_string(), Span::new(cursor + lead, cursor + lead + id.len())));
+        }
+        cursor += part.len() + 1;
+    }
+    if rules.is_empty() {
+        return Err("a suppression must name at least one rule".to_string());
+    }
+    let tail = &rest[close + 1..];
+    let mut len = 1 + close + 1;
+    let reason = match tail.strip_prefix(':') {
+        Some(reason_text) => {
+            let reason_text = reason_text.split("*/").next().unwrap_or("").split("-->").next().unwrap_or("");
+            len += 1 + reason_text.trim_end().len();
+            Some(reason_text.trim().to_string()).filter(|r| !r.is_empty())
+        }
+        None => None,
+    };
+    Ok((rules, reason, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> (Vec<Suppression>, Vec<MalformedSuppression>) {
+        find_suppressions(text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn standalone_comments_cover_the_next_line() {
+        let text = "a\n  // miroguard-ignore[hardcoded-secret]: test fixture\nconst k = 1;\n";
+        let (found, bad) = find(text);
+        assert!(bad.is_empty());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].target_line, 2);
+        assert_eq!(found[0].rules[0].0, "hardcoded-secret");
+        assert_eq!(found[0].rules[0].1.text(text), "hardcoded-secret");
+        assert_eq!(found[0].reason.as_deref(), Some("test fixture"));
+    }
+
+    #[test]
+    fn trailing_comments_cover_their_own_line() {
+        let text = "KEY=abc # miroguard-ignore[a, b]\n";
+        let (found, _) = find(text);
+        assert_eq!(found[0].target_line, 0);
+        assert_eq!(found[0].rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(found[0].reason, None);
+    }
+
+    #[test]
+    fn block_and_html_comments_end_the_reason() {
+        let (found, _) = find("x /* miroguard-ignore[r]: why */ y\n<!-- miroguard-ignore[r]: html -->\n");
+        assert_eq!(found[0].reason.as_deref(), Some("why"));
+        assert_eq!(found[1].reason.as_deref(), Some("html"));
+        assert_eq!(found[1].target_line, 2);
+    }
+
+    #[test]
+    fn markers_outside_comments_are_ignored_and_malformed_ones_reported() {
+        let (found, bad) = find("let s = \"miroguard-ignore[r]\";\n// miroguard-ignore: no rule\n// miroguard-ignore[]\n");
+        assert!(found.is_empty());
+        assert_eq!(bad.len(), 2);
+    }
+}
