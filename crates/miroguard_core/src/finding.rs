@@ -20,6 +20,8 @@ pub struct Finding {
     pub severity: Severity,
     /// What is wrong in this code. Never contains the secret itself.
     pub message: String,
+    /// How to fix it, in one or two sentences, when the rule has advice specific to this finding.
+    pub help: Option<String>,
     /// The file, as displayed (relative to the scan root, `/`-separated).
     pub path: String,
     /// The primary span in the file.
@@ -46,6 +48,7 @@ impl Finding {
             detector: None,
             severity,
             message: message.into(),
+            help: None,
             path: String::new(),
             span,
             start: Position::default(),
@@ -60,6 +63,12 @@ impl Finding {
     /// Names the detector that matched.
     pub fn with_detector(mut self, detector: impl Into<String>) -> Finding {
         self.detector = Some(detector.into());
+        self
+    }
+
+    /// Attaches advice on how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
         self
     }
 
