@@ -172,10 +172,16 @@ impl Config {
 
 /// Compiles `pattern` so that it must match a whole value (anchored at both ends).
 pub fn compile_whole_value_regex(pattern: &str) -> Result<Regex, String> {
-    Regex::new(&format!("^(?:{pattern})$")).map_err(|error| match error {
+    Regex::new(&format!("^(?:{pattern})$")).map_err(|error| regex_error_message(&error))
+}
+
+/// The one line of a regex error that says what is wrong (the `regex` crate's
+/// message repeats the pattern with a caret above it).
+pub fn regex_error_message(error: &regex::Error) -> String {
+    match error {
         regex::Error::Syntax(text) => text.lines().last().unwrap_or("syntax error").trim().to_string(),
         other => other.to_string(),
-    })
+    }
 }
 
 #[cfg(test)]

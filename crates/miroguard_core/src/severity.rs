@@ -33,6 +33,19 @@ impl Severity {
         }
     }
 
+    /// This severity moved as many levels as a user's configured level moves
+    /// a rule's default: with the default `error` set to `warning`, an error
+    /// becomes a warning and a warning (a finding the rule already rated lower)
+    /// a note. Clamped to `note..=error`.
+    pub fn shifted(self, default: Severity, configured: Severity) -> Severity {
+        let rank = |s: Severity| s as i32;
+        match rank(self) + rank(configured) - rank(default) {
+            i32::MIN..=0 => Severity::Note,
+            1 => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
     /// All severities, most serious first.
     pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Note];
 }
@@ -89,5 +102,15 @@ mod tests {
         assert_eq!(Severity::Warning.downgraded(), Severity::Note);
         assert_eq!(Severity::Note.downgraded(), Severity::Note);
         assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Note);
+    }
+
+    #[test]
+    fn shifting_follows_the_configured_level() {
+        use Severity::*;
+        assert_eq!(Error.shifted(Error, Warning), Warning);
+        assert_eq!(Warning.shifted(Error, Warning), Note);
+        assert_eq!(Warning.shifted(Warning, Error), Error);
+        assert_eq!(Note.shifted(Error, Error), Note);
+        assert_eq!(Note.shifted(Error, Note), Note);
     }
 }

@@ -1,0 +1,110 @@
+//! All rules, built once per run from their embedded TOML and the user's configuration.
+
+use crate::Rule;
+use crate::rules::hardcoded_secret::{self, HardcodedSecret};
+use crate::rules::unused_suppression::{self, UnusedSuppression};
+use crate::secrets::detector::DetectorError;
+use miroguard_core::{Config, RuleMeta};
+use serde::Deserialize;
+
+/// Why the rules could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleLoadError {
+    /// A built-in rule's TOML is broken: a bug in miroguard.
+    #[error("built-in rule {file}: {message}")]
+    Builtin {
+        /// The rule file.
+        file: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// One of the user's `[[secrets.detectors]]` does not compile.
+    #[error(transparent)]
+    CustomDetector(DetectorError),
+}
+
+/// A rule file that holds only metadata.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaOnly {
+    rule: RuleMeta,
+}
+
+fn meta_only(file: &'static str, text: &str) -> Result<RuleMeta, RuleLoadError> {
+    toml::from_str::<MetaOnly>(text).map(|m| m.rule).map_err(|e| RuleLoadError::Builtin { file, message: e.to_string() })
+}
+
+/// The rules of this run, sorted by id.
+pub struct Registry {
+    rules: Vec<Box<dyn Rule>>,
+}
+
+impl Registry {
+    /// Builds every rule, with the user's extra secret detectors and allowlist from `config`.
+    pub fn new(config: &Config) -> Result<Registry, RuleLoadError> {
+        let hardcoded = HardcodedSecret::new(&config.detectors, &config.secret_allowlist).map_err(|e| match e {
+            hardcoded_secret::LoadError::Builtin(message) => RuleLoadError::Builtin { file: "rules/hardcoded-secret.toml", message },
+            hardcoded_secret::LoadError::Custom(error) => RuleLoadError::CustomDetector(error),
+        })?;
+        let unused = UnusedSuppression::new(meta_only(
+            "rules/unused-suppression.toml",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/unused-suppression.toml")),
+        )?);
+        let mut rules: Vec<Box<dyn Rule>> = vec![Box::new(hardcoded), Box::new(unused)];
+        rules.sort_by(|a, b| a.id().cmp(b.id()));
+        debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));
+        Ok(Registry { rules })
+    }
+
+    /// The built-in rules with no user configuration.
+    pub fn builtin() -> Result<Registry, RuleLoadError> {
+        Registry::new(&Config::default())
+    }
+
+    /// All rules, sorted by id.
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.rules
+    }
+
+    /// The rule with id `id`.
+    pub fn get(&self, id: &str) -> Option<&dyn Rule> {
+        self.rules.iter().find(|r| r.id() == id).map(|r| r.as_ref())
+    }
+
+    /// Every rule id, sorted.
+    pub fn ids(&self) -> Vec<&str> {
+        self.rules.iter().map(|r| r.id()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load_and_match_their_files() {
+        let registry = Registry::builtin().expect("built-in rules load");
+        assert_eq!(registry.ids(), ["hardcoded-secret", "unused-suppression"]);
+        for rule in registry.rules() {
+            let meta = rule.meta();
+            assert!(!meta.help.trim().is_empty());
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
+                assert!(meta.help.contains(section), "{} help lacks `{section}`", meta.id);
+            }
+            assert!((0.0..=10.0).contains(&meta.security_severity), "{}", meta.id);
+        }
+    }
+
+    #[test]
+    fn every_rule_file_is_registered() {
+        let registry = Registry::builtin().expect("loads");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("rules dir")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(str::to_string))
+            .collect();
+        files.sort();
+        assert_eq!(files, registry.ids());
+    }
+}

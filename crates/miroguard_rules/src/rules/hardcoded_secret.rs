@@ -1,0 +1,318 @@
+//! `hardcoded-secret` (R-DATA-2): credentials written into source code and
+//! committed text files.
+//!
+//! Three passes, cheapest first: provider-format detectors over the raw text
+//! of every file (each regex only where one of its keywords occurs); the
+//! generic detector over the Facts of source files that the lexical gate lets
+//! through; and the generic detector over `name = value` pairs of text files
+//! and of source files that did not parse. A provider match wins over a
+//! generic one on the same secret.
+
+use crate::secrets::detector::{Detector, DetectorError, DetectorMatch};
+use crate::secrets::generic::{self, GenericMatch, GenericSource};
+use crate::secrets::names::{NAME_KEYWORDS, NameStrength};
+use crate::{FileInput, Rule};
+use miroguard_core::secret_spec::DetectorSpec;
+use miroguard_core::{Finding, Language, RuleMeta, Span};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// The rule's id.
+pub const ID: &str = "hardcoded-secret";
+
+/// The rule's TOML file.
+pub const TOML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/hardcoded-secret.toml"));
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: RuleMeta,
+    #[serde(default)]
+    known_examples: Vec<String>,
+    detectors: Vec<DetectorSpec>,
+}
+
+/// Where a detector's keywords sit in the rule's keyword list.
+#[derive(Debug)]
+struct DetectorKeywords {
+    indices: Vec<usize>,
+}
+
+/// The rule.
+pub struct HardcodedSecret {
+    meta: RuleMeta,
+    detectors: Vec<Detector>,
+    detector_keywords: Vec<DetectorKeywords>,
+    keywords: Vec<String>,
+    name_keyword_indices: Vec<usize>,
+    known_examples: HashSet<String>,
+    allowlist: Vec<Regex>,
+}
+
+/// Why the rule could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The built-in TOML is broken (a bug, caught by the tests).
+    #[error("rules/hardcoded-secret.toml: {0}")]
+    Builtin(String),
+    /// A user's detector does not compile.
+    #[error(transparent)]
+    Custom(DetectorError),
+}
+
+impl HardcodedSecret {
+    /// The rule with its built-in detectors, the user's extra detectors and
+    /// the user's allowlist of secrets (whole-value regexes).
+    pub fn new(custom: &[DetectorSpec], allowlist: &[Regex]) -> Result<HardcodedSecret, LoadError> {
+        let file: RuleFile = toml::from_str(TOML).map_err(|e| LoadError::Builtin(e.to_string()))?;
+        let mut detectors = Vec::with_capacity(file.detectors.len() + custom.len());
+        for spec in &file.detectors {
+            detectors.push(Detector::compile(spec).map_err(|e| LoadError::Builtin(format!("{}: {e}", spec.id.get_ref())))?);
+        }
+        for spec in custom {
+            detectors.push(Detector::compile(spec).map_err(LoadError::Custom)?);
+        }
+        let mut keywords: Vec<String> = Vec::new();
+        let mut index_of = |keyword: &str, keywords: &mut Vec<String>| match keywords.iter().position(|k| k == keyword) {
+            Some(i) => i,
+            None => {
+                keywords.push(keyword.to_string());
+                keywords.len() - 1
+            }
+        };
+        let detector_keywords = detectors
+            .iter()
+            .map(|d| DetectorKeywords { indices: d.keywords.iter().map(|k| index_of(k, &mut keywords)).collect() })
+            .collect();
+        let name_keyword_indices = NAME_KEYWORDS.iter().map(|k| index_of(k, &mut keywords)).collect();
+        Ok(HardcodedSecret {
+            meta: file.rule,
+            detectors,
+            detector_keywords,
+            keywords,
+            name_keyword_indices,
+            known_examples: file.known_examples.into_iter().collect(),
+            allowlist: allowlist.to_vec(),
+        })
+    }
+
+    /// The rule's detectors, built-in first.
+    pub fn detectors(&self) -> &[Detector] {
+        &self.detectors
+    }
+
+    fn provider_matches(&self, input: &FileInput<'_>) -> Vec<(usize, DetectorMatch)> {
+        let mut out = Vec::new();
+        let mut matches = Vec::new();
+        for (index, (detector, keywords)) in self.detectors.iter().zip(&self.detector_keywords).enumerate() {
+            let may_match = keywords.indices.is_empty() || keywords.indices.iter().any(|&k| input.keywords.contains(k));
+            if !may_match {
+                continue;
+            }
+            matches.clear();
+            detector.find(input.text, &mut matches);
+            out.extend(matches.drain(..).map(|m| (index, m)));
+        }
+        out
+    }
+
+    fn allowed(&self, secret: &str) -> bool {
+        self.known_examples.contains(secret) || self.allowlist.iter().any(|re| re.is_match(secret))
+    }
+
+    fn provider_finding(&self, detector: &Detector, m: DetectorMatch) -> Finding {
+        let severity = detector.severity.unwrap_or(self.meta.severity);
+        let mut finding = Finding::new(ID, severity, m.span, format!("Hardcoded {}", detector.title))
+            .with_detector(detector.id.clone())
+            .with_secret(m.secret, m.span);
+        if let Some(advice) = &detector.advice {
+            finding = finding.with_help(advice.clone());
+        }
+        finding
+    }
+
+    fn generic_finding(&self, m: GenericMatch, in_test_code: bool) -> Finding {
+        let mut severity = match m.strength {
+            NameStrength::Strong => self.meta.severity,
+            NameStrength::Weak => self.meta.severity.downgraded(),
+        };
+        if in_test_code {
+            severity = severity.downgraded();
+        }
+        let message = match m.source {
+            GenericSource::Binding(_) => format!("Hardcoded secret in `{}`", m.name),
+            GenericSource::TextPair => format!("Secret value for `{}` committed in a text file", m.name),
+            GenericSource::Comment => format!("Secret value for `{}` in a comment", m.name),
+        };
+        let help = match m.source {
+            GenericSource::TextPair => "Keep real values out of committed files (git-ignore `.env`, commit a `.env.example` with placeholders) and rotate this one.",
+            _ => "Read it from an environment variable or a secret manager at run time, and rotate it: it is already exposed.",
+        };
+        Finding::new(ID, severity, m.span, message)
+            .with_detector("generic")
+            .with_help(help)
+            .with_secret(m.secret, m.span)
+    }
+}
+
+impl Rule for HardcodedSecret {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    fn needs_facts(&self, input: &FileInput<'_>) -> bool {
+        input.context.language.is_source()
+            && self.name_keyword_indices.iter().any(|&k| input.keywords.contains(k))
+            && generic::could_match_in_source(input.text)
+    }
+
+    fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
+        let mut provider = self.provider_matches(input);
+        provider.retain(|(_, m)| !self.allowed(&m.secret));
+        // Detectors are listed most specific first: on overlap, the earlier one wins.
+        provider.sort_by_key(|(index, m)| (m.span.start, *index));
+        let mut kept: Vec<(usize, DetectorMatch)> = Vec::with_capacity(provider.len());
+        for (index, m) in provider {
+            match kept.iter_mut().find(|(_, k)| k.span.overlaps(m.span)) {
+                Some(existing) if index < existing.0 => *existing = (index, m),
+                Some(_) => {}
+                None => kept.push((index, m)),
+            }
+        }
+
+        let mut generic_matches = Vec::new();
+        let name_keyword = self.name_keyword_indices.iter().any(|&k| input.keywords.contains(k));
+        if name_keyword {
+            match input.facts {
+                Some(facts) => generic::in_facts(facts, input.text, &mut generic_matches),
+                None if input.context.language == Language::Text || input.parse_failed => {
+                    generic::in_text(input.text, &mut generic_matches)
+                }
+                None => {}
+            }
+        }
+        let provider_spans: Vec<Span> = kept.iter().map(|(_, m)| m.span).collect();
+        let mut generic_spans: Vec<Span> = Vec::new();
+        generic_matches.retain(|m| {
+            let duplicate = provider_spans.iter().chain(&generic_spans).any(|s| s.overlaps(m.span));
+            let keep = !duplicate && !self.allowed(&m.secret);
+            if keep {
+                generic_spans.push(m.span);
+            }
+            keep
+        });
+
+        for (index, m) in kept {
+            findings.push(self.provider_finding(&self.detectors[index], m));
+        }
+        for m in generic_matches {
+            let in_test_code = input.context.is_test || input.facts.is_some_and(|f| f.in_test_region(m.span));
+            findings.push(self.generic_finding(m, in_test_code));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeywordHits;
+    use miroguard_core::FileContext;
+
+    fn rule() -> HardcodedSecret {
+        HardcodedSecret::new(&[], &[]).expect("built-in rule loads")
+    }
+
+    /// Runs the rule's provider detectors the way the engine does: keywords first.
+    fn provider_hits(rule: &HardcodedSecret, text: &str) -> Vec<(String, String)> {
+        let lower = text.to_ascii_lowercase();
+        let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
+        let context = FileContext::from_display_path("sample.txt");
+        let input = FileInput { context: &context, text, keywords: KeywordHits::new(&hits), facts: None, parse_failed: false };
+        let mut findings = Vec::new();
+        rule.check(&input, &mut findings);
+        findings
+            .into_iter()
+            .filter(|f| f.detector.as_deref() != Some("generic"))
+            .map(|f| (f.detector.unwrap_or_default(), f.secret.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn every_detector_has_examples() {
+        let file: RuleFile = toml::from_str(TOML).expect("toml parses");
+        for spec in &file.detectors {
+            assert!(spec.positive.len() >= 2, "{} needs at least 2 positive examples", spec.id.get_ref());
+            assert!(spec.negative.len() >= 2, "{} needs at least 2 negative examples", spec.id.get_ref());
+            assert!(!spec.keywords.is_empty(), "{} needs keywords", spec.id.get_ref());
+            assert!(spec.advice.is_some(), "{} needs advice", spec.id.get_ref());
+        }
+    }
+
+    #[test]
+    fn detector_examples() {
+        let rule = rule();
+        let file: RuleFile = toml::from_str(TOML).expect("toml parses");
+        let mut failures = Vec::new();
+        for spec in &file.detectors {
+            let id = spec.id.get_ref();
+            for example in &spec.positive {
+                let hits = provider_hits(&rule, example);
+                if !hits.iter().any(|(detector, _)| detector == id) {
+                    failures.push(format!("{id}: missed positive {example:?} (got {hits:?})"));
+                }
+            }
+            for example in &spec.negative {
+                let hits = provider_hits(&rule, example);
+                if !hits.is_empty() {
+                    failures.push(format!("{id}: flagged negative {example:?} as {hits:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn keywords_are_lowercase_and_occur_in_every_positive() {
+        let file: RuleFile = toml::from_str(TOML).expect("toml parses");
+        for spec in &file.detectors {
+            for keyword in &spec.keywords {
+                assert_eq!(keyword.get_ref(), &keyword.get_ref().to_ascii_lowercase());
+            }
+            for example in &spec.positive {
+                let lower = example.to_ascii_lowercase();
+                assert!(
+                    spec.keywords.iter().any(|k| lower.contains(k.get_ref().as_str())),
+                    "{}: positive {example:?} has none of the keywords",
+                    spec.id.get_ref()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn known_examples_are_never_reported() {
+        let rule = rule();
+        assert!(provider_hits(&rule, "aws_access_key_id = AKIAIOSFODNN7EXAMPLE").is_empty());
+        assert!(provider_hits(&rule, "stripe_key = sk_test_4eC39HqLyjWDarjtT1zdp7dc").is_empty());
+    }
+
+    #[test]
+    fn user_allowlist_drops_secrets() {
+        let allow = miroguard_core::config::compile_whole_value_regex("ghp_uQG3.*").expect("valid");
+        let rule = HardcodedSecret::new(&[], &[allow]).expect("loads");
+        assert!(provider_hits(&rule, "t = ghp_uQG3JSr3lpxGut6VkYi3EU5qFWjxOlHCsHO4").is_empty());
+    }
+
+    #[test]
+    fn overlapping_detectors_keep_the_most_specific() {
+        let rule = rule();
+        let hits = provider_hits(&rule, "//registry.npmjs.org/:_authToken=npm_DC2k3Ei29oJDrcWgvVm2A9YhlnStQ0DxwqkA");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].0, "npm-token");
+    }
+}

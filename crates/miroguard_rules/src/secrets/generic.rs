@@ -1,0 +1,174 @@
+//! The generic detector: a secret-looking value given a secret-like name.
+//!
+//! In source files it reads the Facts (bindings whose value is a string
+//! literal, and `name = value` pairs in comments); in text files, and in
+//! source files that do not parse, it reads `name = value` pairs lexically.
+//! Both paths share the name and value checks of [`super::names`] and
+//! [`super::values`].
+
+use super::names::{NAME_KEYWORDS, NameStrength, secret_name_strength};
+use super::pairs::{Pair, find_pairs};
+use super::values::{MAX_LEN, MIN_LEN_STRONG, is_value_char, secret_in_value};
+use miroguard_core::Span;
+use miroguard_ir::{BindingKind, Facts};
+
+/// Where a generic match was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenericSource {
+    /// A string literal given to a name in code.
+    Binding(BindingKind),
+    /// A `name = value` pair in a text file or unparsed source.
+    TextPair,
+    /// A `name = value` pair in a comment.
+    Comment,
+}
+
+/// A secret-looking value under a secret-like name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenericMatch {
+    /// Where the secret is.
+    pub span: Span,
+    /// The secret.
+    pub secret: String,
+    /// The name it is given.
+    pub name: String,
+    /// How strongly the name says it is a secret.
+    pub strength: NameStrength,
+    /// Where it was found.
+    pub source: GenericSource,
+}
+
+fn is_auth_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization")
+}
+
+/// Generic matches in parsed source.
+pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
+    for binding in &facts.bindings {
+        let Some(strength) = secret_name_strength(&binding.name) else { continue };
+        let header = is_auth_header(&binding.name);
+        for literal in facts.literal_values(&binding.value) {
+            // Escapes change the text; the generic check needs the value as written.
+            if !literal.verbatim {
+                continue;
+            }
+            if let Some(range) = secret_in_value(&literal.value, strength, header) {
+                let span = literal.span_of(range.clone());
+                out.push(GenericMatch {
+                    span,
+                    secret: literal.value[range].to_string(),
+                    name: binding.name.clone(),
+                    strength,
+                    source: GenericSource::Binding(binding.kind),
+                });
+            }
+        }
+    }
+    for comment in &facts.comments {
+        let Some(comment_text) = text.get(comment.span.start..comment.span.end) else { continue };
+        in_pairs(comment_text, comment.span.start, GenericSource::Comment, out);
+    }
+}
+
+/// Generic matches in a text file (or in unparsed source), from `name = value` pairs.
+pub fn in_text(text: &str, out: &mut Vec<GenericMatch>) {
+    in_pairs(text, 0, GenericSource::TextPair, out);
+}
+
+fn in_pairs(text: &str, offset: usize, source: GenericSource, out: &mut Vec<GenericMatch>) {
+    find_pairs(text, |name| secret_name_strength(name).is_some(), |pair| {
+        if let Some((strength, range)) = check_pair(&pair) {
+            let start = offset + pair.value_span.start + range.start;
+            out.push(GenericMatch {
+                span: Span::new(start, start + range.len()),
+                secret: pair.value[range].to_string(),
+                name: pair.name.to_string(),
+                strength,
+                source,
+            });
+        }
+        true
+    });
+}
+
+fn check_pair(pair: &Pair<'_>) -> Option<(NameStrength, std::ops::Range<usize>)> {
+    let strength = secret_name_strength(pair.name)?;
+    secret_in_value(pair.value, strength, is_auth_header(pair.name)).map(|range| (strength, range))
+}
+
+/// Whether `text` contains a name keyword at all: without one no name can be secret.
+pub fn has_name_keyword(lowercase_hits: impl Fn(&str) -> bool) -> bool {
+    NAME_KEYWORDS.iter().any(|k| lowercase_hits(k))
+}
+
+/// The lexical gate: whether [`in_facts`] could find anything in this source
+/// text. Cheap, and never wrong in the "no" direction: every verbatim
+/// single-line string literal is the text between some quote and the next
+/// same quote on its line, so checking all of those with the most permissive
+/// value check covers every binding; and comments are substrings of the text,
+/// so a pair in a comment is a pair in the text.
+pub fn could_match_in_source(text: &str) -> bool {
+    if quoted_candidate_exists(text) {
+        return true;
+    }
+    let mut found = false;
+    find_pairs(text, |name| secret_name_strength(name).is_some(), |pair| {
+        found = check_pair(&pair).is_some();
+        !found
+    });
+    found
+}
+
+fn quoted_candidate_exists(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for open in memchr::memchr3_iter(b'"', b'\'', b'`', bytes) {
+        let quote = bytes[open];
+        let start = open + 1;
+        let window_end = (start + MAX_LEN + 1).min(bytes.len());
+        let Some(window) = bytes.get(start..window_end) else { continue };
+        let Some(close) = memchr::memchr2(quote, b'\n', window) else { continue };
+        if window[close] != quote || close < MIN_LEN_STRONG {
+            continue;
+        }
+        let Some(candidate) = text.get(start..start + close) else { continue };
+        // Spaces are allowed only after an authorization scheme; the cheap
+        // character check rejects most code between two quotes.
+        let first_word_end = candidate.find(' ').unwrap_or(candidate.len());
+        if !candidate[first_word_end..].trim_start().chars().all(is_value_char) {
+            continue;
+        }
+        if secret_in_value(candidate, NameStrength::Strong, true).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_matches(text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        in_text(text, &mut out);
+        out.into_iter().map(|m| (m.name, m.span.text(text).to_string())).collect()
+    }
+
+    #[test]
+    fn text_pairs_with_secret_names_and_values() {
+        let env = "MIRO_CLIENT_SECRET=4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j\nMIRO_CLIENT_ID=3458764517517819000\nDEBUG=true\n";
+        assert_eq!(text_matches(env), [("MIRO_CLIENT_SECRET".to_string(), "4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j".to_string())]);
+        let curl = "curl -H \"Authorization: Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\" https://api.miro.com";
+        assert_eq!(text_matches(curl)[0].1, "cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35");
+        assert!(text_matches("password: your_password_here\napi_key: ${API_KEY}\n").is_empty());
+    }
+
+    #[test]
+    fn the_gate_sees_quoted_candidates_and_pairs() {
+        assert!(could_match_in_source("const k = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";"));
+        assert!(could_match_in_source("// API_KEY=cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35"));
+        assert!(could_match_in_source("h.set('Authorization', 'Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35')"));
+        assert!(!could_match_in_source("const msg = \"Hello world\"; const k = process.env.API_KEY;"));
+        assert!(!could_match_in_source("fn main() { println!(\"{}\", x); }"));
+    }
+}
