@@ -1,1 +1,45 @@
+//! Reporters: turn a [`ScanReport`](miroguard_core::ScanReport) into what a
+//! person or a machine reads.
+//!
+//! - [`text`]: one codespan-reporting diagnostic per finding, then the
+//!   notifications and a one-line summary;
+//! - [`json`]: one documented object (`docs/json-output.md`);
+//! - [`sarif`]: SARIF 2.1.0 as GitHub code scanning accepts it.
+//!
+//! Every format shows secrets redacted unless [`OutputOptions::show_secrets`]
+//! is set: a finding's raw secret and the raw lines of its snippet are read
+//! only through [`Finding::display_secret`](miroguard_core::Finding::display_secret)
+//! and [`Snippet::render`](miroguard_core::Snippet::render), never directly.
 
+#![deny(missing_docs)]
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+/// How to render a report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// Show secrets in full instead of redacted (`--show-secrets`).
+    pub show_secrets: bool,
+    /// Colour the text output with ANSI escapes. The binary decides (TTY,
+    /// `NO_COLOR`); the reporters never look at the terminal themselves.
+    pub color: bool,
+    /// List every notification instead of summarising the skipped files.
+    pub verbose: bool,
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// serde_json refused the document (in practice unreachable: every map key is a string).
+    #[error("could not serialize the report: {0}")]
+    Serialize(#[from] serde_json::Error),
+}
+
+/// Serializes `value` as pretty JSON with a trailing newline, as both machine formats want.
+fn to_pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let mut out = serde_json::to_string_pretty(value)?;
+    out.push('\n');
+    Ok(out)
+}

@@ -1,0 +1,343 @@
+//! Snapshots of the three formats, and the properties every format must keep:
+//! no raw secret unless asked, no escape codes without colour, same bytes for
+//! the same report.
+
+mod support;
+
+use miroguard_core::{ScanReport, TOOL_VERSION};
+use miroguard_report::{OutputOptions, json, sarif, text};
+use serde_json::Value;
+
+fn text_of(report: &ScanReport, opts: &OutputOptions) -> String {
+    let mut out = Vec::new();
+    text::write(report, opts, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("text output is UTF-8")
+}
+
+fn all_formats(report: &ScanReport, opts: &OutputOptions) -> [(&'static str, String); 3] {
+    [
+        ("text", text_of(report, opts)),
+        ("json", json::to_string(report, opts).expect("json")),
+        ("sarif", sarif::to_string(report, opts).expect("sarif")),
+    ]
+}
+
+/// Runs `check` with the tool version filtered out of snapshots: it changes
+/// with every release. Nothing else is filtered.
+fn without_version(check: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        &format!("\"{}\"", regex_escape(TOOL_VERSION)),
+        "\"[version]\"",
+    );
+    settings.bind(check);
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn text_snapshot() {
+    insta::assert_snapshot!(text_of(&support::small_report(), &OutputOptions::default()));
+}
+
+#[test]
+fn text_verbose_snapshot() {
+    let opts = OutputOptions {
+        verbose: true,
+        ..OutputOptions::default()
+    };
+    insta::assert_snapshot!(text_of(&support::large_report(), &opts));
+}
+
+#[test]
+fn json_snapshot() {
+    without_version(|| {
+        insta::assert_snapshot!(
+            json::to_string(&support::small_report(), &OutputOptions::default()).expect("json")
+        );
+    });
+}
+
+#[test]
+fn sarif_snapshot() {
+    without_version(|| {
+        insta::assert_snapshot!(
+            sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif")
+        );
+    });
+}
+
+#[test]
+fn no_format_leaks_a_secret_unless_asked() {
+    let report = support::large_report();
+    let secrets = [
+        support::canary(),
+        support::canary_two(),
+        support::canary_three(),
+    ];
+    for (format, output) in all_formats(
+        &report,
+        &OutputOptions {
+            verbose: true,
+            color: true,
+            show_secrets: false,
+        },
+    ) {
+        for secret in &secrets {
+            assert!(
+                !output.contains(secret.as_str()),
+                "{format} output leaks {secret}:\n{output}"
+            );
+            // Nor any long piece of it: the redaction shows at most four characters.
+            let tail = &secret[secret.len() - 8..];
+            assert!(
+                !output.contains(tail),
+                "{format} output leaks the end of {secret}:\n{output}"
+            );
+        }
+        assert!(
+            output.contains("ghp_…(40 chars)"),
+            "{format} output does not show the redacted token:\n{output}"
+        );
+    }
+    for (format, output) in all_formats(
+        &report,
+        &OutputOptions {
+            show_secrets: true,
+            ..OutputOptions::default()
+        },
+    ) {
+        for secret in &secrets {
+            // JSON and SARIF escape nothing in these ASCII secrets, so a plain search works.
+            assert!(
+                output.contains(secret.as_str()),
+                "{format} output hides {secret} despite --show-secrets:\n{output}"
+            );
+        }
+    }
+}
+
+#[test]
+fn text_without_colour_has_no_escape_codes() {
+    for report in [
+        support::small_report(),
+        support::large_report(),
+        ScanReport::default(),
+    ] {
+        let plain = text_of(
+            &report,
+            &OutputOptions {
+                verbose: true,
+                ..OutputOptions::default()
+            },
+        );
+        assert!(
+            !plain.contains('\x1b'),
+            "escape code in uncoloured output:\n{plain}"
+        );
+    }
+    let coloured = text_of(
+        &support::small_report(),
+        &OutputOptions {
+            color: true,
+            ..OutputOptions::default()
+        },
+    );
+    assert!(coloured.contains("\x1b["), "no colour in coloured output");
+}
+
+#[test]
+fn text_summary_handles_singular_and_no_findings() {
+    let mut report = ScanReport::default();
+    report.stats.files_scanned = 1;
+    report.stats.bytes_scanned = 999;
+    assert_eq!(
+        text_of(&report, &OutputOptions::default()),
+        "Scanned 1 file (999 bytes) in 0.00 s: no findings.\n"
+    );
+
+    let mut report = support::small_report();
+    report.findings.truncate(1);
+    report.notifications.clear();
+    let out = text_of(&report, &OutputOptions::default());
+    assert!(
+        out.ends_with("Scanned 12 files (1.2 MB) in 0.21 s: 1 error, 0 warnings, 0 notes.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn text_shows_the_real_column_after_an_earlier_redaction() {
+    let report = support::large_report();
+    let out = text_of(&report, &OutputOptions::default());
+    // STRIPE_KEY's value starts at column 66 of line 2 in the file, although
+    // the redacted first token makes it start earlier in the displayed line.
+    assert!(
+        out.contains("┌─ config/prod settings/100%#1.env:2:66\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 │ GITHUB_TOKEN=ghp_…(40 chars) STRIPE_KEY=sk_l…(33 chars)\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn outputs_are_deterministic_and_independent_of_rule_order() {
+    let report = support::large_report();
+    let mut reversed = report.clone();
+    reversed.rules.reverse();
+    let opts = OutputOptions::default();
+    assert_eq!(
+        sarif::to_string(&report, &opts).unwrap(),
+        sarif::to_string(&reversed, &opts).unwrap()
+    );
+    assert_eq!(
+        json::to_string(&report, &opts).unwrap(),
+        json::to_string(&report, &opts).unwrap()
+    );
+}
+
+#[test]
+fn sarif_meets_github_requirements() {
+    let report = support::large_report();
+    let log: Value =
+        serde_json::from_str(&sarif::to_string(&report, &OutputOptions::default()).unwrap())
+            .unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    assert_eq!(run["automationDetails"]["id"], "miroguard/");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///home/dev/my%20app/"
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["hardcoded-secret", "secret-in-log", "weak-crypto"]);
+    for rule in rules {
+        let score = rule["properties"]["security-severity"].as_str().unwrap();
+        assert!(
+            score.parse::<f64>().is_ok() && score.contains('.'),
+            "{score}"
+        );
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("security"))
+        );
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), report.findings.len());
+    for (result, finding) in results.iter().zip(&report.findings) {
+        assert_eq!(result["ruleId"], finding.rule.as_str());
+        match result.get("ruleIndex") {
+            Some(index) => assert_eq!(
+                rules[index.as_u64().unwrap() as usize]["id"],
+                finding.rule.as_str()
+            ),
+            None => assert!(report.rule(&finding.rule).is_none()),
+        }
+        assert!(
+            result["partialFingerprints"]
+                .get("primaryLocationLineHash")
+                .is_none()
+        );
+        assert_eq!(
+            result["partialFingerprints"]["miroguard/v1"],
+            finding.fingerprint.as_str()
+        );
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"#?\\".contains(&b)),
+            "{uri}"
+        );
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+    }
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        uris.contains(&"config/prod%20settings/100%25%231.env"),
+        "{uris:?}"
+    );
+    assert!(uris.contains(&"src/routes/%C3%BCber%20uns.ts"), "{uris:?}");
+    // The emoji is two UTF-16 code units: `eval` starts at UTF-16 column 21, character column 20.
+    let eval = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-rule")
+        .unwrap();
+    assert_eq!(
+        eval["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        21
+    );
+    let notifications = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), report.notifications.len());
+}
+
+#[test]
+fn text_survives_odd_snippets() {
+    use miroguard_core::{Finding, Severity, Snippet, Span};
+    let cases = [
+        // An empty highlight at the end of the text.
+        ("abc", Span::new(3, 3)),
+        // A highlight over several CRLF lines.
+        ("let a = 1;\r\nlet b = 2;\r\nlet c = 3;", Span::new(4, 28)),
+        // A highlight that is the whole text.
+        ("whole", Span::new(0, 5)),
+        // A highlight past the end, or inside a character: printed without source.
+        ("short", Span::new(2, 50)),
+        ("é", Span::new(1, 2)),
+        // Tabs and a wide character before the highlight.
+        ("\t\t😀 x = 1", Span::new(7, 8)),
+    ];
+    for (text, highlight) in cases {
+        let mut finding = Finding::new("weak-crypto", Severity::Warning, highlight, "odd");
+        finding.path = "odd.rs".into();
+        finding.snippet = Some(Snippet {
+            first_line: 10,
+            text: text.into(),
+            highlight,
+            redactions: vec![],
+        });
+        let report = ScanReport {
+            findings: vec![finding],
+            rules: support::rules(),
+            ..ScanReport::default()
+        };
+        let out = text_of(&report, &OutputOptions::default());
+        assert!(out.starts_with("warning[weak-crypto]: odd\n"), "{out}");
+        assert!(out.contains("┌─ odd.rs"), "{out}");
+        sarif::to_string(&report, &OutputOptions::default()).expect("sarif");
+    }
+}
