@@ -1,1 +1,105 @@
+//! miroguard's JavaScript and TypeScript front end: parses JavaScript (with
+//! JSX), TypeScript and TSX with tree-sitter and lowers the tree to the
+//! language-neutral [Facts IR](miroguard_ir).
+//!
+//! What the syntax becomes:
+//!
+//! - every quoted string, JSX attribute string and literal fragment of a
+//!   template literal is a [`StringLit`](miroguard_ir::StringLit) with its
+//!   decoded value (`String.raw` fragments are [`Raw`](miroguard_ir::StringKind::Raw));
+//! - declarations, assignments (`x = v`, `a.b = v`, `x ||= v`), object and
+//!   class fields, enum members, destructuring and parameter defaults, JSX
+//!   attributes, and a call argument after a key-like string argument
+//!   (`headers.set("Authorization", v)`) are [`Binding`](miroguard_ir::Binding)s;
+//! - calls, `new` and tagged templates are [`Call`](miroguard_ir::Call)s, with
+//!   their callee path and argument values;
+//! - `import`, `export … from`, `require("m")`, `import("m")` and TypeScript's
+//!   `import x = require("m")` are [`Import`](miroguard_ir::Import)s;
+//! - functions, methods and arrows open function scopes, class bodies class
+//!   scopes, other blocks block scopes.
+//!
+//! Values see through parentheses, `await`, TypeScript casts (`as`,
+//! `satisfies`, `!`, `<T>x`) and conversions that keep a string's text
+//! (`String("x")`, `"x".toString()`); `a || b`, `a ?? b` and `c ? a : b`
+//! are alternatives.
+//!
+//! tree-sitter always produces a tree, so a file with syntax errors still
+//! yields the facts of its valid parts, with the errors listed in
+//! [`Facts::syntax_errors`]. Lowering stops descending at
+//! [`miroguard_ir::MAX_NESTING`] levels (recording
+//! [`Facts::depth_limit_hit`], and still recording the strings and comments
+//! below), so no input can overflow the stack.
 
+#![deny(missing_docs)]
+
+mod bindings;
+mod calls;
+mod errors;
+mod grammar;
+mod lower;
+mod strings;
+mod values;
+
+#[cfg(test)]
+mod tests;
+
+use miroguard_core::Language;
+use miroguard_ir::{Facts, Scope, ScopeKind, Span, SyntaxError};
+use std::cell::RefCell;
+use tree_sitter::{Parser, Tree};
+
+/// Parse `source` as `language` (JavaScript incl. JSX, TypeScript, or Tsx) and lower it to Facts.
+///
+/// Returns empty Facts for languages this front end does not parse (Rust, Text).
+pub fn lower(source: &str, language: Language) -> Facts {
+    let Some(grammar) = grammar::grammar(language) else {
+        return Facts::default();
+    };
+    match parse(source, language, &grammar.language) {
+        Some(tree) => lower::lower_tree(&tree, source, grammar),
+        None => Facts {
+            scopes: vec![Scope {
+                parent: None,
+                kind: ScopeKind::Module,
+                span: Span::new(0, source.len()),
+            }],
+            syntax_errors: vec![SyntaxError {
+                span: Span::new(0, source.len()),
+                message: "the parser could not read this file".into(),
+            }],
+            ..Facts::default()
+        },
+    }
+}
+
+/// Parses with this thread's parser for `language`, created on first use:
+/// creating a parser costs more than parsing a small file.
+fn parse(source: &str, language: Language, grammar: &tree_sitter::Language) -> Option<Tree> {
+    thread_local! {
+        static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
+    }
+    let slot = match language {
+        Language::JavaScript => 0,
+        Language::TypeScript => 1,
+        _ => 2,
+    };
+    let parsed = PARSERS.with(|parsers| {
+        let mut parsers = parsers.try_borrow_mut().ok()?;
+        let parser = match parsers.get_mut(slot)? {
+            Some(parser) => parser,
+            empty => empty.insert(new_parser(grammar)?),
+        };
+        Some(parser.parse(source, None))
+    });
+    match parsed {
+        Some(tree) => tree,
+        // Only reached if the thread-local is unavailable (thread teardown).
+        None => new_parser(grammar)?.parse(source, None),
+    }
+}
+
+fn new_parser(grammar: &tree_sitter::Language) -> Option<Parser> {
+    let mut parser = Parser::new();
+    parser.set_language(grammar).ok()?;
+    Some(parser)
+}
