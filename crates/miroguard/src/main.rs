@@ -1,1 +1,184 @@
-fn main() {}
+//! The `miroguard` binary: parses the command line and wires the engine to a reporter.
+
+mod cli;
+mod progress;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs};
+use miroguard_core::{Config, ScanReport, Severity};
+use miroguard_engine::{Engine, ScanOptions};
+use miroguard_report::OutputOptions;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit status when nothing reached `--fail-on`.
+const EXIT_CLEAN: u8 = 0;
+/// Exit status when findings reached `--fail-on`.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status for usage, configuration and I/O errors.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Scan(args)) => scan(args),
+        Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Explain { rule }) => explain(&rule),
+        None => scan(cli.scan),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            // A closed pipe (`miroguard | head`) is not an error worth a message.
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::from(EXIT_CLEAN);
+            }
+            eprintln!("miroguard: error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Loads `--config`, or the `.miroguard.toml` nearest above the first path.
+fn load_config(explicit: Option<&Path>, paths: &[PathBuf], cwd: &Path) -> Result<Config> {
+    if let Some(path) = explicit {
+        return Ok(Config::load(path)?);
+    }
+    let start = paths.first().map(|p| cwd.join(p)).unwrap_or_else(|| cwd.to_path_buf());
+    let start = if start.is_dir() { start } else { start.parent().map(Path::to_path_buf).unwrap_or(start) };
+    match Config::discover(&start) {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |term| term != "dumb")
+        }
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<u8> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = load_config(args.config.as_deref(), &args.paths, &cwd)?;
+    let engine = Engine::new(config)?;
+
+    let mut options = ScanOptions::new(cwd);
+    options.paths = args.paths.clone();
+    options.excludes = args.exclude.clone();
+    options.force_exclude = args.force_exclude;
+    options.no_ignore = args.no_ignore;
+    options.include_generated = args.include_generated;
+    options.max_file_size = args.max_file_size;
+    options.threads = args.threads;
+
+    let report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let output_options = OutputOptions {
+        show_secrets: args.show_secrets,
+        color: args.format == Format::Text && use_color(args.color, to_terminal),
+        verbose: args.verbose,
+    };
+    let rendered: Vec<u8> = match args.format {
+        Format::Text => {
+            let mut buffer = Vec::new();
+            miroguard_report::text::write(&report, &output_options, &mut buffer)?;
+            buffer
+        }
+        Format::Json => miroguard_report::json::to_string(&report, &output_options)?.into_bytes(),
+        Format::Sarif => miroguard_report::sarif::to_string(&report, &output_options)?.into_bytes(),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &rendered).with_context(|| format!("cannot write {}", path.display()))?;
+            if args.format != Format::Text {
+                let (errors, warnings, notes) = report.counts();
+                eprintln!(
+                    "miroguard: {} findings ({errors} errors, {warnings} warnings, {notes} notes) in {} files written to {}",
+                    report.findings.len(),
+                    report.stats.files_scanned,
+                    path.display()
+                );
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&rendered)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(exit_code(&report, args.fail_on))
+}
+
+/// 2 when a path could not be scanned at all, 1 when a finding reaches `fail_on`, else 0.
+fn exit_code(report: &ScanReport, fail_on: FailOn) -> u8 {
+    if report.notifications.iter().any(|n| n.level == Severity::Error) {
+        return EXIT_ERROR;
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(threshold) if report.findings.iter().any(|f| f.severity >= threshold) => EXIT_FINDINGS,
+        _ => EXIT_CLEAN,
+    }
+}
+
+fn builtin_engine() -> Result<Engine> {
+    Ok(Engine::new(Config::default())?)
+}
+
+fn list_rules(format: ListFormat) -> Result<u8> {
+    let engine = builtin_engine()?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let metas: Vec<_> = engine.registry().rules().iter().map(|r| r.meta()).collect();
+            serde_json::to_writer_pretty(&mut out, &metas)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            for rule in engine.registry().rules() {
+                let meta = rule.meta();
+                let guideline = meta.guideline.as_deref().unwrap_or("-");
+                writeln!(out, "{:<22} {:<8} {:<10} {}", meta.id, meta.severity.as_str(), guideline, meta.title)?;
+            }
+        }
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn explain(id: &str) -> Result<u8> {
+    let engine = builtin_engine()?;
+    let Some(rule) = engine.registry().get(id) else {
+        let known = engine.registry().ids().join(", ");
+        anyhow::bail!("unknown rule `{id}`; known rules: {known}");
+    };
+    let meta = rule.meta();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# {} ({})\n", meta.title, meta.id)?;
+    writeln!(out, "{}\n", meta.description)?;
+    writeln!(out, "- Severity: {}", meta.severity)?;
+    if let Some(guideline) = &meta.guideline {
+        writeln!(out, "- Guideline: {guideline}")?;
+    }
+    if !meta.cwe.is_empty() {
+        writeln!(out, "- CWE: {}", meta.cwe.join(", "))?;
+    }
+    writeln!(out, "- Precision: {}", meta.precision.as_str())?;
+    writeln!(out, "- Documentation: {}\n", miroguard_core::rule_doc_url(&meta.id))?;
+    writeln!(out, "{}", meta.help.trim())?;
+    Ok(EXIT_CLEAN)
+}

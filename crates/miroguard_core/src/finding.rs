@@ -90,6 +90,24 @@ impl Finding {
     }
 }
 
+/// A finding's fingerprint: a hash of its rule, its path and what it found
+/// (the secret, or the matched code with whitespace removed), plus which
+/// occurrence of that in the file it is. Line numbers are left out on purpose,
+/// so the fingerprint survives code moving up or down; the secret is hashed,
+/// never stored.
+pub fn fingerprint(rule: &str, path: &str, material: &str, occurrence: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let normalized: String = material.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut hasher = Sha256::new();
+    for part in [rule, path, normalized.as_str()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{hex}:{occurrence}")
+}
+
 /// The source lines a finding sits on, ready to display.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snippet {
@@ -166,6 +184,8 @@ pub enum NotificationKind {
     SyntaxError,
     /// The file nests too deeply to parse safely; it was scanned lexically.
     TooDeep,
+    /// A symbolic link, which the scan does not follow.
+    Symlink,
     /// A suppression comment or configuration entry that needs attention.
     Config,
 }
@@ -180,6 +200,7 @@ impl NotificationKind {
             NotificationKind::InvalidUtf8 => "invalid-utf8",
             NotificationKind::SyntaxError => "syntax-error",
             NotificationKind::TooDeep => "too-deep",
+            NotificationKind::Symlink => "symlink",
             NotificationKind::Config => "config",
         }
     }
@@ -233,6 +254,16 @@ mod tests {
         let (raw, hl) = snippet.render(true);
         assert_eq!(raw, text);
         assert_eq!(hl.len(), 40);
+    }
+
+    #[test]
+    fn fingerprints_ignore_whitespace_and_separate_occurrences() {
+        let a = fingerprint("r", "a.js", "abc def", 0);
+        assert_eq!(a, fingerprint("r", "a.js", "abcdef", 0));
+        assert_ne!(a, fingerprint("r", "a.js", "abcdef", 1));
+        assert_ne!(a, fingerprint("r", "b.js", "abcdef", 0));
+        assert!(!a.contains("abc"));
+        assert_eq!(a.len(), 32 + 2);
     }
 
     #[test]

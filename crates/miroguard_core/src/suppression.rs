@@ -45,12 +45,12 @@ pub fn find_suppressions(text: &str, index: &LineIndex) -> (Vec<Suppression>, Ve
         let after = &text[start + MARKER.len()..line_span.end];
         let marker_span = Span::new(start, line_span.end);
         match parse_body(after, start + MARKER.len()) {
-            Ok((rules, reason, body_len)) => {
+            Ok(body) => {
                 let target_line = if code_before.trim().is_empty() { line + 1 } else { line };
                 found.push(Suppression {
-                    span: Span::new(start, start + MARKER.len() + body_len),
-                    rules,
-                    reason,
+                    span: Span::new(start, start + MARKER.len() + body.len),
+                    rules: body.rules,
+                    reason: body.reason,
                     target_line,
                 });
             }
@@ -73,9 +73,16 @@ fn comment_prefix(before: &str) -> Option<&str> {
         .map(|at| &before[..at])
 }
 
-/// Parses `[rule-a, rule-b]: reason` after the marker; returns the rules, the
-/// reason and how many bytes the suppression covers.
-fn parse_body(after: &str, offset: usize) -> Result<(Vec<(String, Span)>, Option<String>, usize), String> {
+/// What follows the marker: `[rule-a, rule-b]: reason`.
+struct Body {
+    rules: Vec<(String, Span)>,
+    reason: Option<String>,
+    /// How many bytes after the marker the suppression covers.
+    len: usize,
+}
+
+/// Parses `[rule-a, rule-b]: reason` after the marker, which ends at byte `offset`.
+fn parse_body(after: &str, offset: usize) -> Result<Body, String> {
     let Some(rest) = after.strip_prefix('[') else {
         return Err("a suppression must name its rules: `miroguard-ignore[rule-id]: reason`".to_string());
     };
@@ -105,7 +112,7 @@ fn parse_body(after: &str, offset: usize) -> Result<(Vec<(String, Span)>, Option
         }
         None => None,
     };
-    Ok((rules, reason, len))
+    Ok(Body { rules, reason, len })
 }
 
 #[cfg(test)]

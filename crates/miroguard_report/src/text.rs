@@ -294,6 +294,7 @@ fn kind_words(kind: NotificationKind) -> &'static str {
         NotificationKind::InvalidUtf8 => "invalid UTF-8",
         NotificationKind::SyntaxError => "syntax error",
         NotificationKind::TooDeep => "too deep",
+        NotificationKind::Symlink => "symbolic link",
         NotificationKind::Config => "configuration",
     }
 }
@@ -302,7 +303,10 @@ fn kind_words(kind: NotificationKind) -> &'static str {
 fn is_skip(kind: NotificationKind) -> bool {
     matches!(
         kind,
-        NotificationKind::Binary | NotificationKind::TooLarge | NotificationKind::Unreadable
+        NotificationKind::Binary
+            | NotificationKind::TooLarge
+            | NotificationKind::Unreadable
+            | NotificationKind::Symlink
     )
 }
 

@@ -74,6 +74,11 @@ pub trait Rule: Send + Sync {
     /// lower, where context makes a finding less serious).
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>);
 
+    /// Rule-specific reference tables for the generated docs (Markdown), if any.
+    fn extra_docs(&self) -> Option<String> {
+        None
+    }
+
     /// The rule's id.
     fn id(&self) -> &str {
         &self.meta().id

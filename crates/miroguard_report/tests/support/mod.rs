@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod sarif_validator;
+
 use miroguard_core::redact::redact;
 use miroguard_core::{
     EnabledRule, Finding, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta,

@@ -74,7 +74,7 @@ impl HardcodedSecret {
             detectors.push(Detector::compile(spec).map_err(LoadError::Custom)?);
         }
         let mut keywords: Vec<String> = Vec::new();
-        let mut index_of = |keyword: &str, keywords: &mut Vec<String>| match keywords.iter().position(|k| k == keyword) {
+        let index_of = |keyword: &str, keywords: &mut Vec<String>| match keywords.iter().position(|k| k == keyword) {
             Some(i) => i,
             None => {
                 keywords.push(keyword.to_string());
@@ -163,6 +163,19 @@ impl Rule for HardcodedSecret {
 
     fn keywords(&self) -> &[String] {
         &self.keywords
+    }
+
+    fn extra_docs(&self) -> Option<String> {
+        let mut table = String::from("## Detectors\n\n| Detector | Finds | Severity |\n|---|---|---|\n");
+        for detector in &self.detectors {
+            let severity = detector.severity.unwrap_or(self.meta.severity);
+            table.push_str(&format!("| `{}` | {} | {} |\n", detector.id, detector.title, severity));
+        }
+        table.push_str(&format!(
+            "| `generic` | A high-entropy value given a secret-like name | {} (a warning under weak names such as `key` or `session`) |\n",
+            self.meta.severity
+        ));
+        Some(table)
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {

@@ -10,7 +10,7 @@ use super::names::{NAME_KEYWORDS, NameStrength, secret_name_strength};
 use super::pairs::{Pair, find_pairs};
 use super::values::{MAX_LEN, MIN_LEN_STRONG, is_value_char, secret_in_value};
 use miroguard_core::Span;
-use miroguard_ir::{BindingKind, Facts};
+use miroguard_ir::{BindingKind, Facts, Value};
 
 /// Where a generic match was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +39,12 @@ pub struct GenericMatch {
 }
 
 fn is_auth_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization")
+    ["authorization", "proxy-authorization", "proxy_authorization"].iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// `AUTHORIZATION`, `API_KEY_HEADER`: an upper-case constant's name.
+fn is_constant_name(name: &str) -> bool {
+    name.len() > 2 && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Generic matches in parsed source.
@@ -61,6 +66,36 @@ pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
                     strength,
                     source: GenericSource::Binding(binding.kind),
                 });
+            }
+        }
+    }
+    // `headers.insert(AUTHORIZATION, "Bearer …")`: a call argument keyed by a
+    // constant (Rust's `http::header::AUTHORIZATION`, a `const API_KEY_HEADER`)
+    // rather than by a string, which the front ends already turn into bindings.
+    for call in &facts.calls {
+        for pair in call.args.windows(2) {
+            let name = match &pair[0] {
+                Value::Ident(name) => name.as_str(),
+                Value::Member(path) => path.last().map_or("", String::as_str),
+                _ => continue,
+            };
+            if !is_constant_name(name) {
+                continue;
+            }
+            let Some(strength) = secret_name_strength(name) else { continue };
+            for literal in facts.literal_values(&pair[1]) {
+                if !literal.verbatim {
+                    continue;
+                }
+                if let Some(range) = secret_in_value(&literal.value, strength, is_auth_header(name)) {
+                    out.push(GenericMatch {
+                        span: literal.span_of(range.clone()),
+                        secret: literal.value[range].to_string(),
+                        name: name.to_string(),
+                        strength,
+                        source: GenericSource::Binding(BindingKind::Argument),
+                    });
+                }
             }
         }
     }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/run.sh - time miroguard on the real benchmark corpus, side by side with
+# the peer tools that are installed, and print wall time, CPU time, MB/s,
+# files/s and peak RSS (medians of several runs after a warm-up).
+#
+#   bench/run.sh                 # Rust half, JS half and the whole corpus, 3 runs each
+#   RUNS=5 bench/run.sh whole    # one target, more runs
+#   PEERS=0 bench/run.sh         # miroguard only
+#
+# The corpus is built (once) by the shared make-corpus.sh; peers are looked up
+# where the shared install-peers.sh puts them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CORPUS=${CORPUS:-$HOME/.cache/miroguard-bench/corpus}
+SHARED_BENCH=${SHARED_BENCH:-../shared/bench}
+PEERS_DIR=${PEERS_DIR:-$HOME/.cache/miroguard-bench/peers}
+RUNS=${RUNS:-3}
+PEERS=${PEERS:-1}
+TARGETS=("${@:-rust js whole}")
+read -r -a TARGETS <<<"${TARGETS[*]}"
+
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+if [ ! -d "$CORPUS/rust" ] || [ ! -d "$CORPUS/js" ]; then
+  echo "building the corpus with $SHARED_BENCH/make-corpus.sh (takes a few minutes)" >&2
+  CORPUS=$CORPUS bash "$SHARED_BENCH/make-corpus.sh" >&2
+fi
+
+cargo build --release --locked -p miroguard >&2
+MIROGUARD=$PWD/target/release/miroguard
+
+dir_of() { case $1 in rust) echo "$CORPUS/rust" ;; js) echo "$CORPUS/js" ;; whole) echo "$CORPUS" ;; esac; }
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+files_of() { find "$1" -type f | wc -l; }
+
+# One timed run: prints "wall user sys maxrss_kb".
+timed() {
+  local out
+  out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
+  echo "$out"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# measure NAME TARGET CMD... : warm-up, RUNS timed runs, one result row.
+measure() {
+  local name=$1 target=$2; shift 2
+  local dir bytes files walls=() cpus=() rss=0
+  dir=$(dir_of "$target"); bytes=$(bytes_of "$dir"); files=$(files_of "$dir")
+  "$@" >/dev/null 2>&1 || true
+  for _ in $(seq "$RUNS"); do
+    read -r wall user sys max <<<"$(timed "$@")"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc -l)")
+    [ "$max" -gt "$rss" ] && rss=$max
+  done
+  local wall cpu
+  wall=$(printf '%s\n' "${walls[@]}" | median)
+  cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  printf '%-12s %-6s %8.2f %8.2f %8.1f %9.0f %8.0f\n' "$name" "$target" "$wall" "$cpu" \
+    "$(echo "$bytes / 1048576 / $wall" | bc -l)" "$(echo "$files / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+}
+
+gitleaks_bin=$(command -v gitleaks || true)
+[ -z "$gitleaks_bin" ] && [ -x "$PEERS_DIR/gitleaks/usr/bin/gitleaks" ] && gitleaks_bin=$PEERS_DIR/gitleaks/usr/bin/gitleaks
+ripsecrets_bin=$(command -v ripsecrets || true)
+[ -z "$ripsecrets_bin" ] && [ -x "$PEERS_DIR/cargo/bin/ripsecrets" ] && ripsecrets_bin=$PEERS_DIR/cargo/bin/ripsecrets
+oxlint_bin=$(command -v oxlint || true)
+[ -z "$oxlint_bin" ] && [ -x "$PEERS_DIR/node/node_modules/.bin/oxlint" ] && oxlint_bin=$PEERS_DIR/node/node_modules/.bin/oxlint
+rg_bin=$(command -v rg || true)
+
+echo "# $(date -u +%Y-%m-%d) on $(nproc) cores; $RUNS runs after a warm-up; medians; corpus $CORPUS"
+printf '%-12s %-6s %8s %8s %8s %9s %8s\n' tool target wall_s cpu_s MB/s files/s rss_MB
+for target in "${TARGETS[@]}"; do
+  dir=$(dir_of "$target")
+  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o /dev/null "$dir"
+  [ "$PEERS" = 1 ] || continue
+  if [ -n "$rg_bin" ]; then
+    measure ripgrep "$target" "$rg_bin" -c --no-ignore -e '(?i)(api|secret|token)[_-]?key\s*[:=]\s*["'"'"'][A-Za-z0-9]{16,}' "$dir"
+  fi
+  if [ -n "$gitleaks_bin" ]; then
+    measure gitleaks "$target" "$gitleaks_bin" dir --no-banner --exit-code 0 --report-path /dev/null "$dir"
+  fi
+  if [ -n "$ripsecrets_bin" ]; then
+    measure ripsecrets "$target" "$ripsecrets_bin" "$dir"
+  fi
+  if [ -n "$oxlint_bin" ] && [ "$target" = js ]; then
+    measure oxlint "$target" "$oxlint_bin" --quiet "$dir"
+  fi
+done

@@ -1,0 +1,76 @@
+//! One file through the rules: prefilter, parse if needed, check, suppress, finalize.
+
+use crate::parse::parse;
+use crate::{Engine, finalize, suppress};
+use miroguard_core::{FileContext, Finding, Notification};
+use miroguard_rules::{FileInput, KeywordHits};
+
+/// What checking one file produced.
+#[derive(Clone, Debug, Default)]
+pub struct FileReport {
+    /// Findings, sorted by position, with positions, snippets and fingerprints.
+    pub findings: Vec<Finding>,
+    /// Things the user should know about the file (syntax errors, too-deep code).
+    pub notifications: Vec<Notification>,
+    /// Whether a front end parsed the file.
+    pub parsed: bool,
+}
+
+impl Engine {
+    /// Checks `text` as the file described by `context`.
+    pub fn check_text(&self, context: &FileContext, text: &str) -> FileReport {
+        let hits = self.prefilter.scan(text);
+        let rule_hits: Vec<Vec<bool>> =
+            self.active.iter().map(|a| a.keyword_patterns.iter().map(|&p| hits[p]).collect()).collect();
+        let input_for = |i: usize, facts, parse_failed| FileInput {
+            context,
+            text,
+            keywords: KeywordHits::new(&rule_hits[i]),
+            facts,
+            parse_failed,
+        };
+
+        let needs_facts = context.language.is_source()
+            && (self.force_parse
+                || self.active.iter().enumerate().any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false))));
+        let mut report = FileReport::default();
+        let (facts, parse_failed) = if needs_facts {
+            let parsed = parse(context, text);
+            report.notifications = parsed.notifications;
+            report.parsed = true;
+            (parsed.facts, parsed.failed)
+        } else {
+            (None, false)
+        };
+
+        let mut findings = Vec::new();
+        for (i, active) in self.active.iter().enumerate() {
+            let rule = self.rule(active);
+            let start = findings.len();
+            rule.check(&input_for(i, facts.as_ref(), parse_failed), &mut findings);
+            let default = rule.default_severity();
+            for finding in &mut findings[start..] {
+                finding.severity = finding.severity.shifted(default, active.severity);
+            }
+        }
+        findings.sort_by_key(|f| (f.span.start, f.span.end));
+
+        let secret_spans: Vec<_> =
+            findings.iter().filter_map(|f| f.secret_span.zip(f.secret.as_deref().map(miroguard_core::redact::redact))).collect();
+        let unused_severity = self
+            .active
+            .iter()
+            .find(|a| self.rule(a).id() == miroguard_rules::rules::unused_suppression::ID)
+            .map(|a| a.severity);
+        suppress::apply(
+            text,
+            &mut findings,
+            |id| self.registry.get(id).is_some(),
+            |id| self.is_active(id),
+            unused_severity,
+        );
+        finalize::finalize(context, text, &mut findings, &secret_spans);
+        report.findings = findings;
+        report
+    }
+}
