@@ -14,7 +14,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_miroguard");
 const TS_SECRET: &str = "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0";
 
 fn data_app() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/app").canonicalize().expect("tests/data/app exists")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/app")
+        .canonicalize()
+        .expect("tests/data/app exists")
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -53,11 +56,21 @@ fn json(output: &Output) -> serde_json::Value {
 }
 
 fn notification_kinds(report: &serde_json::Value) -> Vec<String> {
-    report["notifications"].as_array().expect("notifications").iter().map(|n| n["kind"].as_str().unwrap_or("").to_string()).collect()
+    report["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 fn finding_paths(report: &serde_json::Value) -> Vec<String> {
-    report["findings"].as_array().expect("findings").iter().map(|f| f["path"].as_str().unwrap_or("").to_string()).collect()
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 // ---------------------------------------------------------------- exit codes
@@ -67,13 +80,26 @@ fn exit_codes_follow_fail_on() {
     let clean = project(&[("src/a.ts", b"export const x = process.env.API_KEY;\n")]);
     assert_eq!(run(clean.path(), &[]).status.code(), Some(0));
 
-    let dirty = project(&[("src/a.ts", format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes())]);
-    assert_eq!(run(dirty.path(), &[]).status.code(), Some(1), "an error fails by default");
+    let dirty = project(&[(
+        "src/a.ts",
+        format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes(),
+    )]);
+    assert_eq!(
+        run(dirty.path(), &[]).status.code(),
+        Some(1),
+        "an error fails by default"
+    );
     assert_eq!(run(dirty.path(), &["--fail-on", "never"]).status.code(), Some(0));
-    assert_eq!(run(dirty.path(), &["scan", ".", "--fail-on", "error"]).status.code(), Some(1));
+    assert_eq!(
+        run(dirty.path(), &["scan", ".", "--fail-on", "error"]).status.code(),
+        Some(1)
+    );
 
     // A test-code finding is a warning: it fails at `warning` but not at `error`.
-    let warning_only = project(&[("tests/a.test.ts", format!("const apiKey = \"{TS_SECRET}\";\n").as_bytes())]);
+    let warning_only = project(&[(
+        "tests/a.test.ts",
+        format!("const apiKey = \"{TS_SECRET}\";\n").as_bytes(),
+    )]);
     assert_eq!(run(warning_only.path(), &[]).status.code(), Some(1));
     assert_eq!(run(warning_only.path(), &["--fail-on", "error"]).status.code(), Some(0));
 }
@@ -96,14 +122,22 @@ fn bad_config_exits_2_with_file_line_and_column() {
     let cases: &[(&str, &str, &str)] = &[
         ("exclude = []\n\n[rulez]\nx = 1\n", ":3:", "unknown field `rulez`"),
         ("[rules]\nhardcoded-secret = \"loud\"\n", ":2:20:", "loud"),
-        ("[rules]\nno-such-rule = \"off\"\n", ":2:1:", "unknown rule `no-such-rule`"),
+        (
+            "[rules]\nno-such-rule = \"off\"\n",
+            ":2:1:",
+            "unknown rule `no-such-rule`",
+        ),
         ("[secrets]\nallowlist = [\"(unclosed\"]\n", ":2:14:", "invalid regex"),
         (
             "[[secrets.detectors]]\nid = \"acme\"\ntitle = \"ACME key\"\nregex = \"acme_[a-z\"\n",
             ":4:9:",
             "invalid regex",
         ),
-        ("[[secrets.detectors]]\nid = \"acme\"\ntitle = \"t\"\nregex = \"x\"\nvalidate = \"nope\"\n", ":5:12:", "unknown validation"),
+        (
+            "[[secrets.detectors]]\nid = \"acme\"\ntitle = \"t\"\nregex = \"x\"\nvalidate = \"nope\"\n",
+            ":5:12:",
+            "unknown validation",
+        ),
     ];
     for (config, location, message) in cases {
         let dir = project(&[(".miroguard.toml", config.as_bytes()), ("a.js", b"let a = 1;\n")]);
@@ -134,21 +168,37 @@ keywords = ["acme_"]
 "#;
     let dir = project(&[
         (".miroguard.toml", config.as_bytes()),
-        ("src/a.ts", format!("const apiKey = \"{TS_SECRET}\";\nconst other = \"acme_0123456789abcdefghijklmn\";\n").as_bytes()),
+        (
+            "src/a.ts",
+            format!("const apiKey = \"{TS_SECRET}\";\nconst other = \"acme_0123456789abcdefghijklmn\";\n").as_bytes(),
+        ),
         ("src/b.ts", b"const apiSecret = \"y3RnjDQl2Kvf8THRXfEuzcrJaBnx7IfD\";\n"),
         ("vendor/c.ts", format!("const apiKey = \"{TS_SECRET}\";\n").as_bytes()),
     ]);
     let output = run(dir.path(), &["--format", "json"]);
-    assert_eq!(output.status.code(), Some(0), "notes do not fail at the default --fail-on");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "notes do not fail at the default --fail-on"
+    );
     let report = json(&output);
     let findings = report["findings"].as_array().expect("findings");
     let summary: Vec<(String, String, String)> = findings
         .iter()
-        .map(|f| (f["path"].as_str().unwrap().into(), f["detector"].as_str().unwrap_or("").into(), f["severity"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["detector"].as_str().unwrap_or("").into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
-        vec![("src/a.ts".into(), "generic".into(), "note".into()), ("src/a.ts".into(), "acme-key".into(), "note".into())]
+        vec![
+            ("src/a.ts".into(), "generic".into(), "note".into()),
+            ("src/a.ts".into(), "acme-key".into(), "note".into())
+        ]
     );
 }
 
@@ -156,7 +206,11 @@ keywords = ["acme_"]
 
 #[test]
 fn bad_input_is_reported_and_the_scan_goes_on() {
-    let deep_js = format!("const apiKey = \"{TS_SECRET}\";\nconst deep = {}1{};\n", "f(".repeat(10_000), ")".repeat(10_000));
+    let deep_js = format!(
+        "const apiKey = \"{TS_SECRET}\";\nconst deep = {}1{};\n",
+        "f(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     let deep_rs = format!(
         "fn main() {{\n    let api_key = \"y3RnjDQl2Kvf8THRXfEuzcrJaBnx7IfD\";\n    let x = {}1{};\n}}\n",
         "(".repeat(10_000),
@@ -165,13 +219,25 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
     let mut invalid_utf8 = b"MIRO_CLIENT_SECRET=H5mMDdwin86TkVYCM7l8GQlc\nNAME=caf\xe9\n".to_vec();
     invalid_utf8.extend_from_slice(b"\xff\xfe\n");
     let dir = project(&[
-        ("good.ts", format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes()),
-        ("broken.ts", b"const apiToken = \"hbkER0Af7BOfjtNayviHzm5YdOnCqIz0Wiw8SE7d\";\nfunction (( {\n"),
-        ("broken.rs", b"fn main() {\n    let api_key = \"iV3TMXVjM8AhghjsllAjQq\";\n    if x {\n"),
+        (
+            "good.ts",
+            format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes(),
+        ),
+        (
+            "broken.ts",
+            b"const apiToken = \"hbkER0Af7BOfjtNayviHzm5YdOnCqIz0Wiw8SE7d\";\nfunction (( {\n",
+        ),
+        (
+            "broken.rs",
+            b"fn main() {\n    let api_key = \"iV3TMXVjM8AhghjsllAjQq\";\n    if x {\n",
+        ),
         ("deep.js", deep_js.as_bytes()),
         ("deep.rs", deep_rs.as_bytes()),
         ("latin1.env", &invalid_utf8),
-        ("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR ghp_uQG3JSr3lpxGut6VkYi3EU5qFWjxOlHCsHO4"),
+        (
+            "logo.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR ghp_uQG3JSr3lpxGut6VkYi3EU5qFWjxOlHCsHO4",
+        ),
     ]);
     // 50 MB of text: skipped as too large.
     std::fs::write(dir.path().join("huge.txt"), "a".repeat(50 << 20)).expect("write huge file");
@@ -192,7 +258,10 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
     let report = json(&output);
     let paths = finding_paths(&report);
     for expected in ["good.ts", "broken.ts", "broken.rs", "deep.js", "deep.rs", "latin1.env"] {
-        assert!(paths.iter().any(|p| p == expected), "no finding in {expected}: {paths:?}");
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "no finding in {expected}: {paths:?}"
+        );
     }
     assert!(!paths.iter().any(|p| p == "logo.png"), "binary files are skipped");
     let kinds = notification_kinds(&report);
@@ -200,7 +269,12 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n["path"].as_str().unwrap_or("").to_string(), n["kind"].as_str().unwrap_or("").to_string()))
+        .map(|n| {
+            (
+                n["path"].as_str().unwrap_or("").to_string(),
+                n["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     for (path, kind) in [
         ("broken.ts", "syntax-error"),
@@ -211,17 +285,26 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
         ("logo.png", "binary"),
         ("huge.txt", "too-large"),
     ] {
-        assert!(notes.contains(&(path.to_string(), kind.to_string())), "no {kind} notification for {path}: {notes:?}");
+        assert!(
+            notes.contains(&(path.to_string(), kind.to_string())),
+            "no {kind} notification for {path}: {notes:?}"
+        );
     }
     #[cfg(unix)]
     {
-        assert!(notes.contains(&("loop_a".to_string(), "symlink".to_string())), "{notes:?}");
+        assert!(
+            notes.contains(&("loop_a".to_string(), "symlink".to_string())),
+            "{notes:?}"
+        );
         let locked_readable = std::fs::read(dir.path().join("locked.env")).is_ok();
         if locked_readable {
             // Running as root: permissions do not stop reads, so the file is scanned.
             assert!(paths.iter().any(|p| p == "locked.env"), "{paths:?}");
         } else {
-            assert!(notes.contains(&("locked.env".to_string(), "unreadable".to_string())), "{notes:?}");
+            assert!(
+                notes.contains(&("locked.env".to_string(), "unreadable".to_string())),
+                "{notes:?}"
+            );
         }
         // Named on the command line, the loop cannot be read: an error, exit 2, other files still scanned.
         let explicit = run(dir.path(), &["--format", "json", "loop_a", "good.ts"]);
@@ -240,7 +323,10 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
         ("dist/bundle.js", secret_line.as_bytes()),
         ("node_modules/pkg/index.js", secret_line.as_bytes()),
         ("public/app.min.js", secret_line.as_bytes()),
-        ("package-lock.json", b"{\"integrity\": \"sha512-AKIALAKPSA4OA673I4BY\", \"apiKey\": \"zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0\"}\n"),
+        (
+            "package-lock.json",
+            b"{\"integrity\": \"sha512-AKIALAKPSA4OA673I4BY\", \"apiKey\": \"zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0\"}\n",
+        ),
         (".hidden/config.js", secret_line.as_bytes()),
         ("ignored/x.js", secret_line.as_bytes()),
         (".gitignore", b"ignored/\n"),
@@ -252,7 +338,10 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
     let report = json(&run(dir.path(), &["--format", "json", "--include-generated"]));
     let mut paths = finding_paths(&report);
     paths.sort();
-    assert_eq!(paths, ["dist/bundle.js", "node_modules/pkg/index.js", "public/app.min.js"]);
+    assert_eq!(
+        paths,
+        ["dist/bundle.js", "node_modules/pkg/index.js", "public/app.min.js"]
+    );
 
     let report = json(&run(dir.path(), &["--format", "json", "--no-ignore"]));
     assert_eq!(finding_paths(&report), ["ignored/x.js"]);
@@ -260,7 +349,17 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
     // pre-commit passes file names: excluded or generated ones are skipped only with --force-exclude.
     let report = json(&run(dir.path(), &["--format", "json", "dist/bundle.js"]));
     assert_eq!(finding_paths(&report), ["dist/bundle.js"]);
-    let report = json(&run(dir.path(), &["--format", "json", "--force-exclude", "dist/bundle.js", "--exclude", "src/"]));
+    let report = json(&run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--force-exclude",
+            "dist/bundle.js",
+            "--exclude",
+            "src/",
+        ],
+    ));
     assert!(finding_paths(&report).is_empty());
     // Lockfiles are never read by the secret detectors, even when named.
     let report = json(&run(dir.path(), &["--format", "json", "package-lock.json"]));
@@ -271,7 +370,9 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
 
 /// Replaces what changes between machines and runs: the root, the version, the elapsed time.
 fn stable(text: &str, root: &Path) -> String {
-    let text = text.replace(root.to_string_lossy().as_ref(), "[ROOT]").replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    let text = text
+        .replace(root.to_string_lossy().as_ref(), "[ROOT]")
+        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
     let summary = regex::Regex::new(r"(?m)^(Scanned .*) in [0-9.]+ s:").expect("valid");
     let elapsed = regex::Regex::new(r#""elapsed_ms": [0-9]+"#).expect("valid");
     let text = summary.replace_all(&text, "$1 in [T] s:");
@@ -281,7 +382,11 @@ fn stable(text: &str, root: &Path) -> String {
 #[test]
 fn output_snapshots() {
     let app = data_app();
-    for (name, args) in [("text", vec!["--verbose"]), ("json", vec!["--format", "json"]), ("sarif", vec!["--format", "sarif"])] {
+    for (name, args) in [
+        ("text", vec!["--verbose"]),
+        ("json", vec!["--format", "json"]),
+        ("sarif", vec!["--format", "sarif"]),
+    ] {
         let output = run(&app, &args);
         assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
         let text = stdout(&output);
@@ -296,7 +401,10 @@ fn secrets_are_redacted_unless_asked() {
     for format in ["text", "json", "sarif"] {
         let hidden = stdout(&run(&app, &["--format", format]));
         assert!(!hidden.contains(TS_SECRET), "{format} leaks the secret");
-        assert!(!hidden.contains("y3RnjDQl2Kvf8THRXfEuzcrJaBnx7IfD"), "{format} leaks the .env secret");
+        assert!(
+            !hidden.contains("y3RnjDQl2Kvf8THRXfEuzcrJaBnx7IfD"),
+            "{format} leaks the .env secret"
+        );
         let shown = stdout(&run(&app, &["--format", format, "--show-secrets"]));
         assert!(shown.contains(TS_SECRET), "{format} --show-secrets hides the secret");
     }
@@ -304,7 +412,10 @@ fn secrets_are_redacted_unless_asked() {
 
 #[test]
 fn output_is_identical_for_any_thread_count() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").canonicalize().expect("fixtures");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .canonicalize()
+        .expect("fixtures");
     let one = stdout(&run(&fixtures, &["--format", "sarif", "--threads", "1"]));
     let four = stdout(&run(&fixtures, &["--format", "sarif", "--threads", "4"]));
     assert!(one.len() > 1000);
@@ -320,7 +431,8 @@ fn output_file_and_colour() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).is_empty());
     assert!(stderr(&output).contains("written to"));
-    let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).expect("report written")).expect("valid JSON");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&target).expect("report written")).expect("valid JSON");
     assert_eq!(sarif["version"], "2.1.0");
 
     let plain = stdout(&run(&app, &[]));
@@ -334,10 +446,19 @@ fn rules_and_explain() {
     let dir = project(&[]);
     let list = stdout(&run(dir.path(), &["rules"]));
     assert!(list.contains("hardcoded-secret") && list.contains("R-DATA-2"), "{list}");
-    let json: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &["rules", "--format", "json"]))).expect("json");
-    assert!(json.as_array().expect("array").iter().any(|r| r["id"] == "hardcoded-secret"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &["rules", "--format", "json"]))).expect("json");
+    assert!(
+        json.as_array()
+            .expect("array")
+            .iter()
+            .any(|r| r["id"] == "hardcoded-secret")
+    );
     let explain = stdout(&run(dir.path(), &["explain", "hardcoded-secret"]));
-    assert!(explain.contains("## Why is this bad?") && explain.contains("CWE-798"), "{explain}");
+    assert!(
+        explain.contains("## Why is this bad?") && explain.contains("CWE-798"),
+        "{explain}"
+    );
     let version = stdout(&run(dir.path(), &["--version"]));
     assert!(version.starts_with("miroguard "), "{version}");
 }
@@ -349,8 +470,13 @@ fn rules_and_explain() {
 /// with `MIROGUARD_REQUIRE_EXTERNAL=1` a missing validator fails the test.
 #[test]
 fn fixtures_sarif_passes_the_sarif_multitool() {
-    let Some(validator) = sarif_validator::validator() else { return };
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").canonicalize().expect("fixtures");
+    let Some(validator) = sarif_validator::validator() else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .canonicalize()
+        .expect("fixtures");
     let output = run(&fixtures, &["--format", "sarif"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let reported = sarif_validator::validate(&validator, &stdout(&output));

@@ -9,7 +9,10 @@ const TABLE_BEGIN: &str = "<!-- rules:begin (generated from rules/*.toml by test
 const TABLE_END: &str = "<!-- rules:end -->";
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 fn rule_doc(rule: &dyn Rule) -> String {
@@ -21,7 +24,11 @@ fn rule_doc(rule: &dyn Rule) -> String {
         description = meta.description,
         severity = meta.severity,
         guideline = meta.guideline.as_deref().unwrap_or("—"),
-        cwe = if meta.cwe.is_empty() { "—".to_string() } else { meta.cwe.join(", ") },
+        cwe = if meta.cwe.is_empty() {
+            "—".to_string()
+        } else {
+            meta.cwe.join(", ")
+        },
         precision = meta.precision.as_str(),
         languages = meta.languages.join(", "),
         help = meta.help.trim(),
@@ -69,22 +76,38 @@ fn generated_docs_are_up_to_date() {
     let repo = repo();
     let mut stale = Vec::new();
     for rule in registry.rules() {
-        check(&repo.join("docs/rules").join(format!("{}.md", rule.id())), &rule_doc(rule.as_ref()), &mut stale);
+        check(
+            &repo.join("docs/rules").join(format!("{}.md", rule.id())),
+            &rule_doc(rule.as_ref()),
+            &mut stale,
+        );
     }
     let readme_path = repo.join("README.md");
     let readme = std::fs::read_to_string(&readme_path).expect("README.md");
     let (Some(begin), Some(end)) = (readme.find(TABLE_BEGIN), readme.find(TABLE_END)) else {
         panic!("README.md lacks the rule table markers `{TABLE_BEGIN}` … `{TABLE_END}`");
     };
-    let expected = format!("{}{TABLE_BEGIN}\n\n{}\n{}", &readme[..begin], readme_table(&registry), &readme[end..]);
+    let expected = format!(
+        "{}{TABLE_BEGIN}\n\n{}\n{}",
+        &readme[..begin],
+        readme_table(&registry),
+        &readme[end..]
+    );
     check(&readme_path, &expected, &mut stale);
-    assert!(stale.is_empty(), "stale generated docs: {}\nrun `MIROGUARD_UPDATE_DOCS=1 cargo test --test docs`", stale.join(", "));
+    assert!(
+        stale.is_empty(),
+        "stale generated docs: {}\nrun `MIROGUARD_UPDATE_DOCS=1 cargo test --test docs`",
+        stale.join(", ")
+    );
 }
 
 #[test]
 fn no_stray_rule_docs() {
     let registry = Registry::builtin().expect("rules load");
-    for entry in std::fs::read_dir(repo().join("docs/rules")).expect("docs/rules").flatten() {
+    for entry in std::fs::read_dir(repo().join("docs/rules"))
+        .expect("docs/rules")
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         let id = name.strip_suffix(".md").unwrap_or(&name);
         assert!(registry.get(id).is_some(), "docs/rules/{name} documents no rule");

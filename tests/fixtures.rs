@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").canonicalize().expect("fixtures/ exists")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .canonicalize()
+        .expect("fixtures/ exists")
 }
 
 #[derive(Debug)]
@@ -28,18 +31,31 @@ fn expectations(text: &str) -> Vec<(u32, Expectation)> {
         let mut rest = line;
         while let Some(at) = rest.find("expect: ") {
             rest = &rest[at + "expect: ".len()..];
-            let id_len = rest.find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')).unwrap_or(rest.len());
+            let id_len = rest
+                .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+                .unwrap_or(rest.len());
             let rule = &rest[..id_len];
             if rule.is_empty() || !rule.starts_with(|c: char| c.is_ascii_lowercase()) {
                 continue;
             }
-            let severity = rest[id_len..].strip_prefix('(').and_then(|s| s.split_once(')')).map(|(level, _)| match level {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                "note" => Severity::Note,
-                other => panic!("unknown severity `{other}` in an expect marker"),
-            });
-            out.push((index as u32 + 1, Expectation { rule: rule.to_string(), severity, met: false }));
+            let severity =
+                rest[id_len..]
+                    .strip_prefix('(')
+                    .and_then(|s| s.split_once(')'))
+                    .map(|(level, _)| match level {
+                        "error" => Severity::Error,
+                        "warning" => Severity::Warning,
+                        "note" => Severity::Note,
+                        other => panic!("unknown severity `{other}` in an expect marker"),
+                    });
+            out.push((
+                index as u32 + 1,
+                Expectation {
+                    rule: rule.to_string(),
+                    severity,
+                    met: false,
+                },
+            ));
             rest = &rest[id_len..];
         }
     }
@@ -67,24 +83,40 @@ fn fixtures_match_their_expectations() {
     let engine = Engine::new(Config::default()).expect("engine builds");
     let mut failures = Vec::new();
     let mut totals: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir()).expect("fixtures").flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     rule_dirs.sort();
     for dir in rule_dirs {
         let rule_id = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        assert!(engine.registry().get(&rule_id).is_some(), "fixtures/{rule_id} names no rule");
+        assert!(
+            engine.registry().get(&rule_id).is_some(),
+            "fixtures/{rule_id} names no rule"
+        );
         let mut files = Vec::new();
         all_files(&dir, &mut files);
         let mut expected: BTreeMap<(String, u32), Vec<Expectation>> = BTreeMap::new();
         for file in &files {
-            let Ok(text) = std::fs::read_to_string(file) else { continue };
-            let display = file.strip_prefix(&dir).unwrap_or(file).to_string_lossy().replace('\\', "/");
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            let display = file
+                .strip_prefix(&dir)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .replace('\\', "/");
             for (line, expectation) in expectations(&text) {
                 expected.entry((display.clone(), line)).or_default().push(expectation);
             }
         }
         for finding in scan(&dir, &engine) {
             let key = (finding.path.clone(), finding.start.line);
-            let slot = expected.get_mut(&key).and_then(|list| list.iter_mut().find(|e| !e.met && e.rule == finding.rule));
+            let slot = expected
+                .get_mut(&key)
+                .and_then(|list| list.iter_mut().find(|e| !e.met && e.rule == finding.rule));
             let entry = totals.entry(finding.rule.clone()).or_default();
             match slot {
                 Some(expectation) => {
@@ -116,16 +148,26 @@ fn fixtures_match_their_expectations() {
         for ((path, line), list) in &expected {
             for expectation in list.iter().filter(|e| !e.met) {
                 totals.entry(expectation.rule.clone()).or_default().2 += 1;
-                failures.push(format!("{rule_id}/{path}:{line}: expected a {} finding, got none", expectation.rule));
+                failures.push(format!(
+                    "{rule_id}/{path}:{line}: expected a {} finding, got none",
+                    expectation.rule
+                ));
             }
         }
     }
     for (rule, (tp, fp, fn_)) in &totals {
         let precision = *tp as f64 / (*tp + *fp).max(1) as f64;
         let recall = *tp as f64 / (*tp + *fn_).max(1) as f64;
-        println!("{rule}: {tp} expected findings, {fp} unexpected, {fn_} missed; precision {precision:.3}, recall {recall:.3}");
+        println!(
+            "{rule}: {tp} expected findings, {fp} unexpected, {fn_} missed; precision {precision:.3}, recall {recall:.3}"
+        );
     }
-    assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The lexical tier decides which source files are parsed; parsing every
@@ -145,7 +187,8 @@ fn lexical_tier_loses_no_finding() {
 
 #[test]
 fn expectation_markers_parse() {
-    let found = expectations("a // expect: hardcoded-secret(warning) and expect: unused-suppression\nexpect: <rule-id>\n");
+    let found =
+        expectations("a // expect: hardcoded-secret(warning) and expect: unused-suppression\nexpect: <rule-id>\n");
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].1.severity, Some(Severity::Warning));
     assert_eq!(found[1].1.rule, "unused-suppression");

@@ -8,7 +8,12 @@ use std::path::PathBuf;
 /// Finds hardcoded secrets and other violations of the Miro Marketplace
 /// security guidelines. `miroguard` alone scans the current directory.
 #[derive(Debug, Parser)]
-#[command(name = "miroguard", version, args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
+#[command(
+    name = "miroguard",
+    version,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -91,6 +96,11 @@ pub struct ScanArgs {
     /// List every notification (skipped binary and large files too).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Parse every source file, even where no rule's lexical check asks for
+    /// it: slower, for checking that the lexical tier loses no finding.
+    #[arg(long, hide = true)]
+    pub parse_all: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -139,7 +149,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let lower = trimmed.to_ascii_lowercase();
     let number_end = lower.find(|c: char| !c.is_ascii_digit()).unwrap_or(lower.len());
     let (number, unit) = lower.split_at(number_end);
-    let value: u64 = number.parse().map_err(|_| format!("`{trimmed}` is not a size (try 2M or 500000)"))?;
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{trimmed}` is not a size (try 2M or 500000)"))?;
     let multiplier: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
         "" => 1,
         "k" => 1 << 10,
@@ -147,7 +159,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "g" => 1 << 30,
         _ => return Err(format!("unknown size unit in `{trimmed}` (use K, M or G)")),
     };
-    value.checked_mul(multiplier).ok_or_else(|| format!("`{trimmed}` is too large"))
+    value
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{trimmed}` is too large"))
 }
 
 #[cfg(test)]

@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             // A closed pipe (`miroguard | head`) is not an error worth a message.
-            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::from(EXIT_CLEAN);
             }
             eprintln!("miroguard: error: {error:#}");
@@ -47,7 +50,11 @@ fn load_config(explicit: Option<&Path>, paths: &[PathBuf], cwd: &Path) -> Result
         return Ok(Config::load(path)?);
     }
     let start = paths.first().map(|p| cwd.join(p)).unwrap_or_else(|| cwd.to_path_buf());
-    let start = if start.is_dir() { start } else { start.parent().map(Path::to_path_buf).unwrap_or(start) };
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or(start)
+    };
     match Config::discover(&start) {
         Some(path) => Ok(Config::load(&path)?),
         None => Ok(Config::default()),
@@ -69,7 +76,8 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 fn scan(args: ScanArgs) -> Result<u8> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.config.as_deref(), &args.paths, &cwd)?;
-    let engine = Engine::new(config)?;
+    let mut engine = Engine::new(config)?;
+    engine.force_parse(args.parse_all);
 
     let mut options = ScanOptions::new(cwd);
     options.paths = args.paths.clone();
@@ -153,7 +161,14 @@ fn list_rules(format: ListFormat) -> Result<u8> {
             for rule in engine.registry().rules() {
                 let meta = rule.meta();
                 let guideline = meta.guideline.as_deref().unwrap_or("-");
-                writeln!(out, "{:<22} {:<8} {:<10} {}", meta.id, meta.severity.as_str(), guideline, meta.title)?;
+                writeln!(
+                    out,
+                    "{:<22} {:<8} {:<10} {}",
+                    meta.id,
+                    meta.severity.as_str(),
+                    guideline,
+                    meta.title
+                )?;
             }
         }
     }

@@ -27,7 +27,11 @@ pub fn with_progress<T>(work: impl FnOnce(&AtomicUsize) -> T) -> T {
                 if waited >= DELAY {
                     shown = true;
                     let mut stderr = std::io::stderr().lock();
-                    let _ = write!(stderr, "\r\x1b[Kmiroguard: {} files scanned…", counter.load(Ordering::Relaxed));
+                    let _ = write!(
+                        stderr,
+                        "\r\x1b[Kmiroguard: {} files scanned…",
+                        counter.load(Ordering::Relaxed)
+                    );
                     let _ = stderr.flush();
                 }
             }

@@ -44,7 +44,12 @@ impl fmt::Display for ConfigError {
 
 impl ConfigError {
     /// An error at byte `span` of the configuration `text` read from `path`.
-    pub fn at(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: impl Into<String>) -> ConfigError {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> ConfigError {
         let (line, column) = match span {
             Some(span) => {
                 let position = LineIndex::new(text).position(text, span.start);
@@ -52,7 +57,12 @@ impl ConfigError {
             }
             None => (None, None),
         };
-        ConfigError { path: path.to_path_buf(), line, column, message: message.into() }
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
@@ -108,7 +118,12 @@ impl Config {
         let mut exclude = Vec::with_capacity(raw.exclude.len());
         for glob in raw.exclude {
             if let Err(error) = globset::Glob::new(glob.get_ref()) {
-                return Err(ConfigError::at(path, text, Some(glob.span()), format!("invalid glob in `exclude`: {}", error.kind())));
+                return Err(ConfigError::at(
+                    path,
+                    text,
+                    Some(glob.span()),
+                    format!("invalid glob in `exclude`: {}", error.kind()),
+                ));
             }
             exclude.push(glob.into_inner());
         }
@@ -116,11 +131,20 @@ impl Config {
         let mut secret_allowlist = Vec::with_capacity(raw.secrets.allowlist.len());
         for pattern in raw.secrets.allowlist {
             secret_allowlist.push(compile_whole_value_regex(pattern.get_ref()).map_err(|message| {
-                ConfigError::at(path, text, Some(pattern.span()), format!("invalid regex in `secrets.allowlist`: {message}"))
+                ConfigError::at(
+                    path,
+                    text,
+                    Some(pattern.span()),
+                    format!("invalid regex in `secrets.allowlist`: {message}"),
+                )
             })?);
         }
 
-        let rules = raw.rules.into_iter().map(|(id, level)| (id.get_ref().clone(), (*level.get_ref(), id.span()))).collect();
+        let rules = raw
+            .rules
+            .into_iter()
+            .map(|(id, level)| (id.get_ref().clone(), (*level.get_ref(), id.span())))
+            .collect();
 
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -145,7 +169,10 @@ impl Config {
 
     /// Finds `.miroguard.toml` in `start` or the nearest directory above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|candidate| candidate.is_file())
+        start
+            .ancestors()
+            .map(|dir| dir.join(CONFIG_FILE_NAME))
+            .find(|candidate| candidate.is_file())
     }
 
     /// The directory relative paths in the configuration are resolved against.
@@ -239,7 +266,10 @@ keywords = ["acme_"]
     fn bad_regexes_are_errors_with_a_line() {
         let error = parse("[secrets]\nallowlist = [\n  \"ok\",\n  \"(unclosed\",\n]\n").unwrap_err();
         assert_eq!(error.line, Some(4), "{error}");
-        assert!(error.to_string().starts_with("/p/.miroguard.toml:4:3: invalid regex"), "{error}");
+        assert!(
+            error.to_string().starts_with("/p/.miroguard.toml:4:3: invalid regex"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -81,12 +81,21 @@ impl Finding {
 
     /// The secret as outputs show it: redacted unless `show_secrets`.
     pub fn display_secret(&self, show_secrets: bool) -> Option<String> {
-        self.secret.as_deref().map(|s| if show_secrets { s.to_string() } else { redact(s) })
+        self.secret
+            .as_deref()
+            .map(|s| if show_secrets { s.to_string() } else { redact(s) })
     }
 
     /// The order outputs list findings in: path, position, rule, then the rest for a total order.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>, &str) {
-        (&self.path, self.span.start, self.span.end, &self.rule, self.detector.as_deref(), &self.message)
+        (
+            &self.path,
+            self.span.start,
+            self.span.end,
+            &self.rule,
+            self.detector.as_deref(),
+            &self.message,
+        )
     }
 }
 
@@ -130,7 +139,11 @@ impl Snippet {
         let mut redactions: Vec<&(Span, String)> = self
             .redactions
             .iter()
-            .filter(|(span, _)| span.end <= self.text.len() && self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end))
+            .filter(|(span, _)| {
+                span.end <= self.text.len()
+                    && self.text.is_char_boundary(span.start)
+                    && self.text.is_char_boundary(span.end)
+            })
             .collect();
         redactions.sort_by_key(|(span, _)| span.start);
         let mut out = String::with_capacity(self.text.len());
@@ -223,8 +236,19 @@ pub struct Notification {
 
 impl Notification {
     /// A notification about `path`.
-    pub fn new(kind: NotificationKind, level: Severity, path: impl Into<String>, message: impl Into<String>) -> Notification {
-        Notification { kind, level, path: path.into(), position: None, message: message.into() }
+    pub fn new(
+        kind: NotificationKind,
+        level: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Notification {
+        Notification {
+            kind,
+            level,
+            path: path.into(),
+            position: None,
+            message: message.into(),
+        }
     }
 
     /// The order outputs list notifications in.

@@ -88,7 +88,11 @@ pub fn is_test_path(path: &str) -> bool {
         let is_file = components.peek().is_none();
         if is_file {
             let stem_parts: Vec<&str> = component.split('.').collect();
-            if stem_parts.len() >= 3 && stem_parts[1..stem_parts.len() - 1].iter().any(|p| *p == "test" || *p == "spec") {
+            if stem_parts.len() >= 3
+                && stem_parts[1..stem_parts.len() - 1]
+                    .iter()
+                    .any(|p| *p == "test" || *p == "spec")
+            {
                 return true;
             }
             if component.ends_with("_test.rs") || component.ends_with("_tests.rs") {
@@ -117,10 +121,24 @@ mod tests {
 
     #[test]
     fn test_paths() {
-        for p in ["tests/a.rs", "src/__tests__/x.ts", "a/b.test.ts", "c.spec.js", "src/foo_test.rs", "test/x.js"] {
+        for p in [
+            "tests/a.rs",
+            "src/__tests__/x.ts",
+            "a/b.test.ts",
+            "c.spec.js",
+            "src/foo_test.rs",
+            "test/x.js",
+        ] {
             assert!(is_test_path(p), "{p}");
         }
-        for p in ["src/attest.rs", "src/testing.js", "src/latest.ts", "contest/a.js", "spec.js", "test.js"] {
+        for p in [
+            "src/attest.rs",
+            "src/testing.js",
+            "src/latest.ts",
+            "contest/a.js",
+            "spec.js",
+            "test.js",
+        ] {
             assert!(!is_test_path(p), "{p}");
         }
     }

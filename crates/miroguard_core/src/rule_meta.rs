@@ -46,8 +46,11 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// How often its findings are real.
     pub precision: Precision,
-    /// GitHub code scanning's 0.0–10.0 score for findings of this rule.
-    pub security_severity: f32,
+    /// GitHub code scanning's 0.0–10.0 score for findings of this rule; rules
+    /// that are not about security (suppression hygiene) have none, and are
+    /// then not tagged `security`.
+    #[serde(default)]
+    pub security_severity: Option<f32>,
     /// The guideline id (`../GUIDELINES.md`) a finding fails, if any.
     #[serde(default)]
     pub guideline: Option<String>,
@@ -78,9 +81,13 @@ impl RuleMeta {
             .collect()
     }
 
-    /// SARIF tags: `security`, the CWE tags in GitHub's `external/cwe/cwe-N` form, then the rule's own.
+    /// SARIF tags: `security` (for security rules), the CWE tags in GitHub's
+    /// `external/cwe/cwe-N` form, then the rule's own.
     pub fn sarif_tags(&self) -> Vec<String> {
-        let mut tags = vec!["security".to_string()];
+        let mut tags = Vec::new();
+        if self.security_severity.is_some() {
+            tags.push("security".to_string());
+        }
         for cwe in &self.cwe {
             let number = cwe.trim_start_matches("CWE-");
             tags.push(format!("external/cwe/cwe-{number}"));
@@ -106,7 +113,7 @@ mod tests {
             description: "d".into(),
             severity: Severity::Error,
             precision: Precision::High,
-            security_severity: 8.0,
+            security_severity: Some(8.0),
             guideline: Some("R-DATA-2".into()),
             cwe: vec!["CWE-798".into()],
             tags: vec!["secrets".into()],
@@ -119,5 +126,12 @@ mod tests {
     fn names_and_tags() {
         assert_eq!(meta().pascal_name(), "HardcodedSecret");
         assert_eq!(meta().sarif_tags(), vec!["security", "external/cwe/cwe-798", "secrets"]);
+        let hygiene = RuleMeta {
+            security_severity: None,
+            cwe: vec![],
+            tags: vec![],
+            ..meta()
+        };
+        assert!(hygiene.sarif_tags().is_empty());
     }
 }

@@ -14,7 +14,10 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end`; `end` is raised to `start` if it lies before it.
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// Length in bytes.
@@ -80,7 +83,10 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts, len: text.len() }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
     }
 
     /// Number of lines (a text without a trailing newline still has its last line).
@@ -124,7 +130,12 @@ impl LineIndex {
         let before = &text[line_start..offset];
         let column = before.chars().count() as u32 + 1;
         let column_utf16 = before.encode_utf16().count() as u32 + 1;
-        Position { line: line as u32 + 1, column, column_utf16, offset }
+        Position {
+            line: line as u32 + 1,
+            column,
+            column_utf16,
+            offset,
+        }
     }
 }
 

@@ -54,7 +54,10 @@ pub fn find_suppressions(text: &str, index: &LineIndex) -> (Vec<Suppression>, Ve
                     target_line,
                 });
             }
-            Err(message) => malformed.push(MalformedSuppression { span: marker_span, message }),
+            Err(message) => malformed.push(MalformedSuppression {
+                span: marker_span,
+                message,
+            }),
         }
     }
     (found, malformed)
@@ -106,7 +109,13 @@ fn parse_body(after: &str, offset: usize) -> Result<Body, String> {
     let mut len = 1 + close + 1;
     let reason = match tail.strip_prefix(':') {
         Some(reason_text) => {
-            let reason_text = reason_text.split("*/").next().unwrap_or("").split("-->").next().unwrap_or("");
+            let reason_text = reason_text
+                .split("*/")
+                .next()
+                .unwrap_or("")
+                .split("-->")
+                .next()
+                .unwrap_or("");
             len += 1 + reason_text.trim_end().len();
             Some(reason_text.trim().to_string()).filter(|r| !r.is_empty())
         }
@@ -140,7 +149,10 @@ mod tests {
         let text = "KEY=abc # miroguard-ignore[a, b]\n";
         let (found, _) = find(text);
         assert_eq!(found[0].target_line, 0);
-        assert_eq!(found[0].rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            found[0].rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert_eq!(found[0].reason, None);
     }
 
@@ -154,7 +166,8 @@ mod tests {
 
     #[test]
     fn markers_outside_comments_are_ignored_and_malformed_ones_reported() {
-        let (found, bad) = find("let s = \"miroguard-ignore[r]\";\n// miroguard-ignore: no rule\n// miroguard-ignore[]\n");
+        let (found, bad) =
+            find("let s = \"miroguard-ignore[r]\";\n// miroguard-ignore: no rule\n// miroguard-ignore[]\n");
         assert!(found.is_empty());
         assert_eq!(bad.len(), 2);
     }

@@ -20,8 +20,11 @@ impl Engine {
     /// Checks `text` as the file described by `context`.
     pub fn check_text(&self, context: &FileContext, text: &str) -> FileReport {
         let hits = self.prefilter.scan(text);
-        let rule_hits: Vec<Vec<bool>> =
-            self.active.iter().map(|a| a.keyword_patterns.iter().map(|&p| hits[p]).collect()).collect();
+        let rule_hits: Vec<Vec<bool>> = self
+            .active
+            .iter()
+            .map(|a| a.keyword_patterns.iter().map(|&p| hits[p]).collect())
+            .collect();
         let input_for = |i: usize, facts, parse_failed| FileInput {
             context,
             text,
@@ -32,7 +35,11 @@ impl Engine {
 
         let needs_facts = context.language.is_source()
             && (self.force_parse
-                || self.active.iter().enumerate().any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false))));
+                || self
+                    .active
+                    .iter()
+                    .enumerate()
+                    .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false))));
         let mut report = FileReport::default();
         let (facts, parse_failed) = if needs_facts {
             let parsed = parse(context, text);
@@ -55,8 +62,13 @@ impl Engine {
         }
         findings.sort_by_key(|f| (f.span.start, f.span.end));
 
-        let secret_spans: Vec<_> =
-            findings.iter().filter_map(|f| f.secret_span.zip(f.secret.as_deref().map(miroguard_core::redact::redact))).collect();
+        let secret_spans: Vec<_> = findings
+            .iter()
+            .filter_map(|f| {
+                f.secret_span
+                    .zip(f.secret.as_deref().map(miroguard_core::redact::redact))
+            })
+            .collect();
         let unused_severity = self
             .active
             .iter()

@@ -33,17 +33,29 @@ pub(crate) fn finalize(context: &FileContext, text: &str, findings: &mut [Findin
 
 fn snippet(text: &str, index: &LineIndex, span: Span, secrets: &[(Span, String)]) -> Snippet {
     let first_line = index.line_of(span.start);
-    let last_line = index.line_of(span.end.saturating_sub(1).max(span.start)).min(first_line + MAX_SNIPPET_LINES - 1);
+    let last_line = index
+        .line_of(span.end.saturating_sub(1).max(span.start))
+        .min(first_line + MAX_SNIPPET_LINES - 1);
     let start = index.line_span(first_line).start;
     let end = index.line_content_span(text, last_line).end;
     let region = Span::new(start, end.max(start));
-    let local = |s: Span| Span::new(s.start.clamp(region.start, region.end) - region.start, s.end.clamp(region.start, region.end) - region.start);
+    let local = |s: Span| {
+        Span::new(
+            s.start.clamp(region.start, region.end) - region.start,
+            s.end.clamp(region.start, region.end) - region.start,
+        )
+    };
     let redactions = secrets
         .iter()
         .filter(|(secret, _)| secret.start < region.end && secret.end > region.start)
         .map(|(secret, shown)| (local(*secret), shown.clone()))
         .collect();
-    Snippet { first_line: first_line as u32 + 1, text: region.text(text).to_string(), highlight: local(span), redactions }
+    Snippet {
+        first_line: first_line as u32 + 1,
+        text: region.text(text).to_string(),
+        highlight: local(span),
+        redactions,
+    }
 }
 
 #[cfg(test)]
@@ -56,8 +68,14 @@ mod tests {
         let text = "a\nconst A = \"s3cret-one\", B = \"s3cret-two\";\nz\n";
         let a = text.find("s3cret-one").unwrap();
         let b = text.find("s3cret-two").unwrap();
-        let secrets = vec![(Span::new(a, a + 10), "s3…".to_string()), (Span::new(b, b + 10), "s3…".to_string())];
-        let mut findings = vec![Finding::new("r", Severity::Error, Span::new(a, a + 10), "m").with_secret("s3cret-one", Span::new(a, a + 10))];
+        let secrets = vec![
+            (Span::new(a, a + 10), "s3…".to_string()),
+            (Span::new(b, b + 10), "s3…".to_string()),
+        ];
+        let mut findings = vec![
+            Finding::new("r", Severity::Error, Span::new(a, a + 10), "m")
+                .with_secret("s3cret-one", Span::new(a, a + 10)),
+        ];
         finalize(&FileContext::from_display_path("x.js"), text, &mut findings, &secrets);
         let f = &findings[0];
         assert_eq!((f.start.line, f.start.column), (2, 12));

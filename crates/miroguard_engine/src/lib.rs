@@ -18,7 +18,7 @@ mod suppress;
 mod walk;
 
 pub use check::FileReport;
-pub use walk::{ScanOptions, DEFAULT_MAX_FILE_SIZE};
+pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanOptions};
 
 use miroguard_core::{Config, ConfigError, EnabledRule, FileContext, Severity};
 use miroguard_rules::{Registry, Rule, RuleLoadError};
@@ -60,13 +60,20 @@ impl Engine {
     /// detectors, resolves levels, compiles the prefilter.
     pub fn new(config: Config) -> Result<Engine, EngineError> {
         let registry = Registry::new(&config).map_err(|error| match error {
-            RuleLoadError::CustomDetector(error) => EngineError::Config(config.error_at(error.span.clone(), error.message)),
+            RuleLoadError::CustomDetector(error) => {
+                EngineError::Config(config.error_at(error.span.clone(), error.message))
+            }
             other @ RuleLoadError::Builtin { .. } => EngineError::Internal(other.to_string()),
         })?;
         for (id, (_, span)) in &config.rules {
             if registry.get(id).is_none() {
                 let known = registry.ids().join(", ");
-                return Err(config.error_at(span.clone(), format!("unknown rule `{id}` in [rules]; known rules: {known}")).into());
+                return Err(config
+                    .error_at(
+                        span.clone(),
+                        format!("unknown rule `{id}` in [rules]; known rules: {known}"),
+                    )
+                    .into());
             }
         }
         let mut patterns: Vec<String> = Vec::new();
@@ -90,10 +97,20 @@ impl Engine {
                     }
                 })
                 .collect();
-            active.push(ActiveRule { index, severity, keyword_patterns });
+            active.push(ActiveRule {
+                index,
+                severity,
+                keyword_patterns,
+            });
         }
         let prefilter = Prefilter::new(&patterns).map_err(|e| EngineError::Internal(format!("prefilter: {e}")))?;
-        Ok(Engine { registry, config, active, prefilter, force_parse: false })
+        Ok(Engine {
+            registry,
+            config,
+            active,
+            prefilter,
+            force_parse: false,
+        })
     }
 
     /// Parses every source file, even when no rule's lexical check asks for
@@ -109,7 +126,13 @@ impl Engine {
 
     /// The rules that run, with the severity their findings get by default, sorted by id.
     pub fn enabled_rules(&self) -> Vec<EnabledRule> {
-        self.active.iter().map(|a| EnabledRule { meta: self.rule(a).meta().clone(), severity: a.severity }).collect()
+        self.active
+            .iter()
+            .map(|a| EnabledRule {
+                meta: self.rule(a).meta().clone(),
+                severity: a.severity,
+            })
+            .collect()
     }
 
     /// Every rule miroguard knows, enabled or not.

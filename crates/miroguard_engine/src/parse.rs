@@ -12,7 +12,13 @@ pub(crate) struct Parsed {
     pub notifications: Vec<Notification>,
 }
 
-fn notify(context: &FileContext, text: &str, kind: NotificationKind, at: Option<Span>, message: String) -> Notification {
+fn notify(
+    context: &FileContext,
+    text: &str,
+    kind: NotificationKind,
+    at: Option<Span>,
+    message: String,
+) -> Notification {
     let mut notification = Notification::new(kind, Severity::Warning, &context.display_path, message);
     if let Some(span) = at {
         notification.position = Some(LineIndex::new(text).position(text, span.start));
@@ -61,19 +67,21 @@ pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
                 (None, true)
             }
         },
-        language if language.is_js_family() => match catch_unwind(AssertUnwindSafe(|| miroguard_js::lower(text, language))) {
-            Ok(facts) => (Some(facts), false),
-            Err(_) => {
-                notifications.push(notify(
-                    context,
-                    text,
-                    NotificationKind::SyntaxError,
-                    None,
-                    "internal error in the JavaScript front end; the file was scanned lexically".to_string(),
-                ));
-                (None, true)
+        language if language.is_js_family() => {
+            match catch_unwind(AssertUnwindSafe(|| miroguard_js::lower(text, language))) {
+                Ok(facts) => (Some(facts), false),
+                Err(_) => {
+                    notifications.push(notify(
+                        context,
+                        text,
+                        NotificationKind::SyntaxError,
+                        None,
+                        "internal error in the JavaScript front end; the file was scanned lexically".to_string(),
+                    ));
+                    (None, true)
+                }
             }
-        },
+        }
         _ => (None, false),
     };
     if let Some(facts) = &facts {
@@ -87,7 +95,10 @@ pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
                 text,
                 NotificationKind::SyntaxError,
                 Some(first.span),
-                format!("syntax error: {}{more}; the rest of the file was analysed", first.message),
+                format!(
+                    "syntax error: {}{more}; the rest of the file was analysed",
+                    first.message
+                ),
             ));
         }
         if let Some(span) = facts.depth_limit_hit {
@@ -100,5 +111,9 @@ pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
             ));
         }
     }
-    Parsed { facts, failed, notifications }
+    Parsed {
+        facts,
+        failed,
+        notifications,
+    }
 }

@@ -22,7 +22,10 @@ impl Prefilter {
                     .build(patterns)?,
             )
         };
-        Ok(Prefilter { automaton, patterns: patterns.len() })
+        Ok(Prefilter {
+            automaton,
+            patterns: patterns.len(),
+        })
     }
 
     /// Which patterns occur in `text`.

@@ -41,20 +41,27 @@ pub(crate) fn apply(
             let message = if !is_known(id) {
                 format!("Suppression names unknown rule `{id}`")
             } else if is_active(id) && !used {
-                format!("Suppression of `{id}` suppresses nothing on line {}", suppression.target_line + 1)
+                format!(
+                    "Suppression of `{id}` suppresses nothing on line {}",
+                    suppression.target_line + 1
+                )
             } else {
                 continue;
             };
-            findings.push(
-                Finding::new(UNUSED, severity, *span, message)
-                    .with_help("Remove the comment, or fix the rule id and put it on (or just above) the line it is meant for."),
-            );
+            findings.push(Finding::new(UNUSED, severity, *span, message).with_help(
+                "Remove the comment, or fix the rule id and put it on (or just above) the line it is meant for.",
+            ));
         }
     }
     for bad in malformed {
         findings.push(
-            Finding::new(UNUSED, severity, bad.span, format!("Malformed suppression: {}", bad.message))
-                .with_help("Write `miroguard-ignore[rule-id]: reason` in a comment on the line or the line above."),
+            Finding::new(
+                UNUSED,
+                severity,
+                bad.span,
+                format!("Malformed suppression: {}", bad.message),
+            )
+            .with_help("Write `miroguard-ignore[rule-id]: reason` in a comment on the line or the line above."),
         );
     }
     findings.sort_by_key(|f| (f.span.start, f.span.end));
@@ -67,12 +74,23 @@ mod tests {
 
     fn finding(text: &str, needle: &str) -> Finding {
         let at = text.find(needle).unwrap();
-        Finding::new("hardcoded-secret", Severity::Error, Span::new(at, at + needle.len()), "m")
+        Finding::new(
+            "hardcoded-secret",
+            Severity::Error,
+            Span::new(at, at + needle.len()),
+            "m",
+        )
     }
 
     fn run(text: &str, needles: &[&str]) -> Vec<(String, String)> {
         let mut findings: Vec<Finding> = needles.iter().map(|n| finding(text, n)).collect();
-        apply(text, &mut findings, |id| id == "hardcoded-secret" || id == UNUSED, |id| id == "hardcoded-secret", Some(Severity::Warning));
+        apply(
+            text,
+            &mut findings,
+            |id| id == "hardcoded-secret" || id == UNUSED,
+            |id| id == "hardcoded-secret",
+            Some(Severity::Warning),
+        );
         findings.into_iter().map(|f| (f.rule, f.message)).collect()
     }
 
@@ -89,9 +107,18 @@ mod tests {
         let text = "// miroguard-ignore[hardcoded-secrets]: typo\nA = \"s1\"\nB = 1 // miroguard-ignore[hardcoded-secret]\n// miroguard-ignore: no rule\n";
         let left = run(text, &["s1"]);
         let messages: Vec<&str> = left.iter().map(|(_, m)| m.as_str()).collect();
-        assert!(messages.contains(&"Suppression names unknown rule `hardcoded-secrets`"), "{messages:?}");
-        assert!(messages.contains(&"Suppression of `hardcoded-secret` suppresses nothing on line 3"), "{messages:?}");
-        assert!(messages.iter().any(|m| m.starts_with("Malformed suppression")), "{messages:?}");
+        assert!(
+            messages.contains(&"Suppression names unknown rule `hardcoded-secrets`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"Suppression of `hardcoded-secret` suppresses nothing on line 3"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.starts_with("Malformed suppression")),
+            "{messages:?}"
+        );
         assert_eq!(left.iter().filter(|(r, _)| r == "hardcoded-secret").count(), 1);
     }
 

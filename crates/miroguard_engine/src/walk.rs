@@ -22,16 +22,21 @@ const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 /// Directories of build output and installed dependencies, skipped unless
 /// `--include-generated`: findings there are copies of findings in sources.
+#[rustfmt::skip]
 const GENERATED_DIRS: &[&str] = &[
     "node_modules", "target", "dist", "build", ".next", ".nuxt", ".svelte-kit", ".output", ".turbo", ".vercel",
     ".parcel-cache", "bower_components", "coverage",
 ];
 
 /// Minified bundles and source maps, skipped unless `--include-generated`.
-const GENERATED_SUFFIXES: &[&str] = &[".min.js", ".min.mjs", ".min.cjs", ".min.css", ".js.map", ".mjs.map", ".css.map"];
+#[rustfmt::skip]
+const GENERATED_SUFFIXES: &[&str] = &[
+    ".min.js", ".min.mjs", ".min.cjs", ".min.css", ".js.map", ".mjs.map", ".css.map",
+];
 
 /// Lockfiles hold integrity hashes that look like secrets to every detector;
 /// no rule reads them.
+#[rustfmt::skip]
 const LOCKFILES: &[&str] = &[
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "deno.lock",
     "Cargo.lock", "Gemfile.lock", "composer.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "go.sum",
@@ -108,16 +113,24 @@ impl PathFilter {
 
     fn generated(&self, name: &str, is_dir: bool) -> bool {
         !self.include_generated
-            && if is_dir { GENERATED_DIRS.contains(&name) } else { GENERATED_SUFFIXES.iter().any(|s| name.ends_with(s)) }
+            && if is_dir {
+                GENERATED_DIRS.contains(&name)
+            } else {
+                GENERATED_SUFFIXES.iter().any(|s| name.ends_with(s))
+            }
     }
 
     /// Whether a file named on the command line is kept under `--force-exclude`:
     /// the same decision a walk from `root` would have made for it.
     fn keep_explicit(&self, path: &Path, root: &Path) -> bool {
         let relative = path.strip_prefix(root).unwrap_or(path);
-        let components: Vec<String> =
-            relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        let Some((file, dirs)) = components.split_last() else { return true };
+        let components: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let Some((file, dirs)) = components.split_last() else {
+            return true;
+        };
         let hidden_dir = dirs.iter().any(|d| d.starts_with('.') && d != "." && d != "..");
         let hidden_file = file.starts_with('.') && !is_dotfile_with_secrets(file);
         let generated = dirs.iter().any(|d| self.generated(d, true)) || self.generated(file, false);
@@ -131,7 +144,8 @@ impl PathFilter {
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && !(!is_dir && is_dotfile_with_secrets(&name)) {
+        let hidden = name.starts_with('.') && (is_dir || !is_dotfile_with_secrets(&name));
+        if hidden {
             return false;
         }
         let absolute = entry.path();
@@ -150,7 +164,9 @@ fn gitignore(base: &Path, globs: &[String]) -> Result<Option<Gitignore>, (String
     }
     let mut builder = GitignoreBuilder::new(base);
     for glob in globs {
-        builder.add_line(None, glob).map_err(|e| (glob.clone(), e.to_string()))?;
+        builder
+            .add_line(None, glob)
+            .map_err(|e| (glob.clone(), e.to_string()))?;
     }
     builder.build().map(Some).map_err(|e| (globs.join(", "), e.to_string()))
 }
@@ -194,12 +210,20 @@ impl Engine {
     pub fn scan(&self, options: &ScanOptions, progress: &AtomicUsize) -> Result<ScanReport, ScanError> {
         let started = Instant::now();
         let root = options.root.clone();
-        let config_base = self.config.base_dir().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+        let config_base = self
+            .config
+            .base_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.clone());
         let config_excludes = gitignore(&config_base, &self.config.exclude)
             .map_err(|(glob, message)| ScanError::BadExclude { glob, message })?;
         let cli_excludes =
             gitignore(&root, &options.excludes).map_err(|(glob, message)| ScanError::BadExclude { glob, message })?;
-        let filter = Arc::new(PathFilter { config_excludes, cli_excludes, include_generated: options.include_generated });
+        let filter = Arc::new(PathFilter {
+            config_excludes,
+            cli_excludes,
+            include_generated: options.include_generated,
+        });
         let threads = match options.threads {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             n => n,
@@ -207,9 +231,17 @@ impl Engine {
 
         let mut notifications = Vec::new();
         let mut candidates = Vec::new();
-        let paths = if options.paths.is_empty() { vec![root.clone()] } else { options.paths.clone() };
+        let paths = if options.paths.is_empty() {
+            vec![root.clone()]
+        } else {
+            options.paths.clone()
+        };
         for path in &paths {
-            let absolute = if path.is_absolute() { path.clone() } else { root.join(path) };
+            let absolute = if path.is_absolute() {
+                path.clone()
+            } else {
+                root.join(path)
+            };
             match std::fs::symlink_metadata(&absolute) {
                 Err(error) => notifications.push(Notification::new(
                     NotificationKind::Unreadable,
@@ -217,14 +249,24 @@ impl Engine {
                     display_path(&root, &absolute),
                     format!("cannot read {}: {error}", path.display()),
                 )),
-                Ok(meta) if meta.is_dir() => {
-                    self.walk_dir(&absolute, &root, options, threads, &filter, &mut candidates, &mut notifications)
-                }
+                Ok(meta) if meta.is_dir() => self.walk_dir(
+                    &absolute,
+                    &root,
+                    options,
+                    threads,
+                    &filter,
+                    &mut candidates,
+                    &mut notifications,
+                ),
                 Ok(_) => {
                     if options.force_exclude && !filter.keep_explicit(&absolute, &root) {
                         continue;
                     }
-                    candidates.push(Candidate { display: display_path(&root, &absolute), path: absolute, explicit: true });
+                    candidates.push(Candidate {
+                        display: display_path(&root, &absolute),
+                        path: absolute,
+                        explicit: true,
+                    });
                 }
             }
         }
@@ -246,7 +288,12 @@ impl Engine {
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(candidates.len());
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads.min(candidates.len()).max(1))
-                .map_while(|_| std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, &work).ok())
+                .map_while(|_| {
+                    std::thread::Builder::new()
+                        .stack_size(WORKER_STACK)
+                        .spawn_scoped(scope, work)
+                        .ok()
+                })
                 .collect();
             if handles.is_empty() {
                 outcomes.extend(work());
@@ -269,7 +316,13 @@ impl Engine {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         stats.elapsed = started.elapsed();
-        Ok(ScanReport { findings, notifications, rules: self.enabled_rules(), stats, root })
+        Ok(ScanReport {
+            findings,
+            notifications,
+            rules: self.enabled_rules(),
+            stats,
+            root,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -306,7 +359,11 @@ impl Engine {
                         let file_type = entry.file_type();
                         if file_type.is_some_and(|t| t.is_file()) {
                             let path = entry.into_path();
-                            let candidate = Candidate { display: display_path(root, &path), path, explicit: false };
+                            let candidate = Candidate {
+                                display: display_path(root, &path),
+                                path,
+                                explicit: false,
+                            };
                             if let Ok(mut found) = found.lock() {
                                 found.push(candidate);
                             }
@@ -322,7 +379,9 @@ impl Engine {
                         }
                     }
                     Err(error) => {
-                        let path = walk_error_path(&error).map(|p| display_path(root, p)).unwrap_or_default();
+                        let path = walk_error_path(&error)
+                            .map(|p| display_path(root, p))
+                            .unwrap_or_default();
                         if let Ok(mut errors) = errors.lock() {
                             errors.push(Notification::new(
                                 NotificationKind::Unreadable,
@@ -341,27 +400,43 @@ impl Engine {
     }
 
     fn scan_file(&self, candidate: &Candidate, max_file_size: u64) -> Outcome {
-        let name = candidate.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = candidate
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         let mut outcome = Outcome::default();
         if LOCKFILES.contains(&name.as_ref()) {
             return outcome;
         }
         let note = |kind, level, message: String| Notification::new(kind, level, &candidate.display, message);
-        let unreadable_level = if candidate.explicit { Severity::Error } else { Severity::Warning };
+        let unreadable_level = if candidate.explicit {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         match std::fs::metadata(&candidate.path) {
             Ok(meta) if meta.len() > max_file_size => {
                 outcome.skipped = true;
                 outcome.notifications.push(note(
                     NotificationKind::TooLarge,
                     Severity::Note,
-                    format!("skipped: {} is larger than --max-file-size ({})", human_size(meta.len()), human_size(max_file_size)),
+                    format!(
+                        "skipped: {} is larger than --max-file-size ({})",
+                        human_size(meta.len()),
+                        human_size(max_file_size)
+                    ),
                 ));
                 return outcome;
             }
             Ok(_) => {}
             Err(error) => {
                 outcome.skipped = true;
-                outcome.notifications.push(note(NotificationKind::Unreadable, unreadable_level, format!("cannot read: {error}")));
+                outcome.notifications.push(note(
+                    NotificationKind::Unreadable,
+                    unreadable_level,
+                    format!("cannot read: {error}"),
+                ));
                 return outcome;
             }
         }
@@ -369,13 +444,21 @@ impl Engine {
             Ok(bytes) => bytes,
             Err(error) => {
                 outcome.skipped = true;
-                outcome.notifications.push(note(NotificationKind::Unreadable, unreadable_level, format!("cannot read: {error}")));
+                outcome.notifications.push(note(
+                    NotificationKind::Unreadable,
+                    unreadable_level,
+                    format!("cannot read: {error}"),
+                ));
                 return outcome;
             }
         };
         if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
             outcome.skipped = true;
-            outcome.notifications.push(note(NotificationKind::Binary, Severity::Note, "skipped: binary file".to_string()));
+            outcome.notifications.push(note(
+                NotificationKind::Binary,
+                Severity::Note,
+                "skipped: binary file".to_string(),
+            ));
             return outcome;
         }
         outcome.bytes = bytes.len() as u64;
@@ -418,9 +501,9 @@ fn walk_error_path(error: &ignore::Error) -> Option<&Path> {
 
 fn walk_error_message(error: &ignore::Error) -> String {
     match error {
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error_message(err)
-        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_error_message(err),
         other => other.to_string(),
     }
 }

@@ -346,11 +346,18 @@ mod tests {
 
     #[test]
     fn literal_values_follow_alternatives_only() {
-        let facts = Facts { strings: vec![lit("a", 1, true), lit("b", 5, true)], ..Facts::default() };
+        let facts = Facts {
+            strings: vec![lit("a", 1, true), lit("b", 5, true)],
+            ..Facts::default()
+        };
         let value = Value::Alternatives(vec![Value::Member(vec!["process".into()]), Value::Str(1)]);
         let values: Vec<&str> = facts.literal_values(&value).iter().map(|l| l.value.as_str()).collect();
         assert_eq!(values, ["b"]);
-        assert!(facts.literal_values(&Value::Template(vec![TemplatePart::Str(0)])).is_empty());
+        assert!(
+            facts
+                .literal_values(&Value::Template(vec![TemplatePart::Str(0)]))
+                .is_empty()
+        );
     }
 
     #[test]

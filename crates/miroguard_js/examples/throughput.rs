@@ -9,24 +9,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn main() {
-    let root = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default();
-            home.join(".cache/miroguard-bench/corpus/js")
-        });
+    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        home.join(".cache/miroguard-bench/corpus/js")
+    });
     let mut files = Vec::new();
     collect(&root, &mut files);
     let total: usize = files.iter().map(|(text, _)| text.len()).sum();
     let megabytes = total as f64 / 1e6;
-    println!(
-        "{} files, {megabytes:.1} MB under {}",
-        files.len(),
-        root.display()
-    );
+    println!("{} files, {megabytes:.1} MB under {}", files.len(), root.display());
 
     let mut parsers = [Language::JavaScript, Language::TypeScript].map(|language| {
         let mut parser = tree_sitter::Parser::new();
@@ -55,22 +46,14 @@ fn main() {
         calls += facts.calls.len();
         deep += usize::from(facts.depth_limit_hit.is_some());
     }
-    println!(
-        "parse only:     {parse:6.2} s  {:6.2} MB/s",
-        megabytes / parse
-    );
-    println!(
-        "parse + lower:  {lower:6.2} s  {:6.2} MB/s",
-        megabytes / lower
-    );
+    println!("parse only:     {parse:6.2} s  {:6.2} MB/s", megabytes / parse);
+    println!("parse + lower:  {lower:6.2} s  {:6.2} MB/s", megabytes / lower);
     println!(
         "lowering alone: {:6.2} s  {:6.2} MB/s",
         lower - parse,
         megabytes / (lower - parse)
     );
-    println!(
-        "{strings} strings, {bindings} bindings, {calls} calls; {deep} files hit the depth limit"
-    );
+    println!("{strings} strings, {bindings} bindings, {calls} calls; {deep} files hit the depth limit");
 }
 
 fn collect(dir: &Path, files: &mut Vec<(String, Language)>) {

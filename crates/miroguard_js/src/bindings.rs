@@ -64,11 +64,8 @@ impl<'s, 't> Lowerer<'s, 't> {
         let augmented = self.g.kind(node) == K::AugmentedAssignmentExpression;
         let start = self.children(node);
         let end = self.kids_end();
-        let binds = !augmented
-            || (start..end).any(|index| {
-                self.kid(index)
-                    .is_some_and(|kid| kid.kind == K::LogicalAssign)
-            });
+        let binds =
+            !augmented || (start..end).any(|index| self.kid(index).is_some_and(|kid| kid.kind == K::LogicalAssign));
         let mut binding: Option<BindingId> = None;
         for index in start..end {
             let Some(kid) = self.kid(index).filter(|kid| kid.kind.is_named()) else {
@@ -97,26 +94,14 @@ impl<'s, 't> Lowerer<'s, 't> {
         match self.g.kind(target) {
             K::Identifier => {
                 let name = self.text(target).to_string();
-                Some(self.start_binding(
-                    BindingKind::Assignment,
-                    name.clone(),
-                    vec![name],
-                    span(target),
-                    whole,
-                ))
+                Some(self.start_binding(BindingKind::Assignment, name.clone(), vec![name], span(target), whole))
             }
             K::MemberExpression | K::SubscriptExpression => {
                 // Reserved before the target is lowered, since the target can
                 // hold bindings too (`(a = b).c = v` in minified code); the
                 // path is known only after.
                 let binding = self.last_segment_name(target).map(|(name, name_span)| {
-                    self.start_binding(
-                        BindingKind::Assignment,
-                        name.clone(),
-                        vec![name],
-                        name_span,
-                        whole,
-                    )
+                    self.start_binding(BindingKind::Assignment, name.clone(), vec![name], name_span, whole)
                 });
                 let chain = self.chain(target, binding.is_some());
                 if let (Some(binding), Some(path)) = (binding, chain.path) {
@@ -180,9 +165,7 @@ impl<'s, 't> Lowerer<'s, 't> {
                 }
                 self.drop_kids(start);
             }
-            K::AssignmentPattern | K::RequiredParameter | K::OptionalParameter => {
-                self.defaulted(node, kind)
-            }
+            K::AssignmentPattern | K::RequiredParameter | K::OptionalParameter => self.defaulted(node, kind),
             K::Identifier => {
                 if let Some(source) = source {
                     let name = self.text(node).to_string();
@@ -270,13 +253,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         // debris before the value can hold bindings too.
         let mut binding = value.and(target).map(|target| {
             let name = self.text(target).to_string();
-            self.start_binding(
-                BindingKind::Default,
-                name.clone(),
-                vec![name],
-                span(target),
-                span(node),
-            )
+            self.start_binding(BindingKind::Default, name.clone(), vec![name], span(target), span(node))
         });
         let start = self.children(node);
         for index in start..self.kids_end() {
@@ -359,13 +336,7 @@ impl<'s, 't> Lowerer<'s, 't> {
                 K::ShorthandPropertyIdentifier => {
                     let name = self.text(kid.node).to_string();
                     let whole = span(kid.node);
-                    fields.push(self.push_binding(
-                        BindingKind::Field,
-                        name.clone(),
-                        whole,
-                        whole,
-                        Value::Ident(name),
-                    ));
+                    fields.push(self.push_binding(BindingKind::Field, name.clone(), whole, whole, Value::Ident(name)));
                 }
                 _ => {
                     self.node(kid.node, false);
@@ -385,10 +356,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     /// or a TypeScript enum member with a value.
     pub(crate) fn class_field(&mut self, node: Node<'t>) -> Value {
         // JavaScript names a class field's key `property`, TypeScript `name`.
-        let key_field = if node
-            .child_by_field_id(self.g.field_id(Fd::Property))
-            .is_some()
-        {
+        let key_field = if node.child_by_field_id(self.g.field_id(Fd::Property)).is_some() {
             Fd::Property
         } else {
             Fd::Name
@@ -407,13 +375,7 @@ impl<'s, 't> Lowerer<'s, 't> {
             .and(node.child_by_field_id(self.g.field_id(key_field)))
             .and_then(|key| self.static_key(key))
             .map(|(name, name_span)| {
-                self.start_binding(
-                    BindingKind::Field,
-                    name.clone(),
-                    vec![name],
-                    name_span,
-                    span(node),
-                )
+                self.start_binding(BindingKind::Field, name.clone(), vec![name], name_span, span(node))
             });
         let start = self.children(node);
         let mut pending = binding;
@@ -439,9 +401,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     pub(crate) fn static_key(&self, key: Node<'t>) -> Option<(String, Span)> {
         let text = self.text(key);
         let name = match self.g.kind(key) {
-            K::PropertyIdentifier | K::PrivatePropertyIdentifier | K::Identifier | K::Number => {
-                text.to_string()
-            }
+            K::PropertyIdentifier | K::PrivatePropertyIdentifier | K::Identifier | K::Number => text.to_string(),
             K::String => crate::strings::decode(crate::strings::unquote(text), Mode::Quoted).0,
             K::TemplateString if !text.contains("${") => {
                 let inner = text.strip_prefix('`').unwrap_or(text);
@@ -453,12 +413,7 @@ impl<'s, 't> Lowerer<'s, 't> {
                     .named_children(&mut cursor)
                     .filter(|child| self.g.kind(*child) != K::Comment);
                 return match (inner.next(), inner.next()) {
-                    (Some(only), None)
-                        if matches!(
-                            self.g.kind(only),
-                            K::String | K::TemplateString | K::Number
-                        ) =>
-                    {
+                    (Some(only), None) if matches!(self.g.kind(only), K::String | K::TemplateString | K::Number) => {
                         self.static_key(only)
                     }
                     _ => None,
@@ -485,13 +440,8 @@ impl<'s, 't> Lowerer<'s, 't> {
                 named = true;
                 let name = self.text(kid.node).to_string();
                 let name_span = span(kid.node);
-                binding = Some(self.start_binding(
-                    BindingKind::Attribute,
-                    name.clone(),
-                    vec![name],
-                    name_span,
-                    span(node),
-                ));
+                binding =
+                    Some(self.start_binding(BindingKind::Attribute, name.clone(), vec![name], name_span, span(node)));
             } else {
                 let value = match kid.kind {
                     K::String => self.string(kid.node, Mode::Jsx),
@@ -528,10 +478,7 @@ impl<'s, 't> Lowerer<'s, 't> {
                 K::MemberExpression | K::SubscriptExpression => {
                     reversed.push(self.last_segment_name(current)?.0);
                 }
-                K::ParenthesizedExpression
-                | K::AwaitExpression
-                | K::NonNullExpression
-                | K::AsExpression => {
+                K::ParenthesizedExpression | K::AwaitExpression | K::NonNullExpression | K::AsExpression => {
                     current = current.named_child(0)?;
                     continue;
                 }
@@ -552,10 +499,7 @@ impl<'s, 't> Lowerer<'s, 't> {
             return;
         };
         let mut value = value;
-        while matches!(
-            self.g.kind(value),
-            K::ParenthesizedExpression | K::AwaitExpression
-        ) {
+        while matches!(self.g.kind(value), K::ParenthesizedExpression | K::AwaitExpression) {
             let Some(inner) = value.named_child(0) else {
                 return;
             };
@@ -596,19 +540,15 @@ impl<'s, 't> Lowerer<'s, 't> {
         for child in pattern.named_children(&mut cursor) {
             let (imported, local) = match self.g.kind(child) {
                 K::ShorthandPropertyIdentifierPattern => (child, child),
-                K::ObjectAssignmentPattern => {
-                    match child.child_by_field_id(self.g.field_id(Fd::Left)) {
-                        Some(left) => (left, left),
-                        None => continue,
-                    }
-                }
+                K::ObjectAssignmentPattern => match child.child_by_field_id(self.g.field_id(Fd::Left)) {
+                    Some(left) => (left, left),
+                    None => continue,
+                },
                 K::PairPattern => {
                     let key = child.child_by_field_id(self.g.field_id(Fd::Key));
                     let value = child.child_by_field_id(self.g.field_id(Fd::Value));
                     match (key, value) {
-                        (Some(key), Some(value)) if self.g.kind(value) == K::Identifier => {
-                            (key, value)
-                        }
+                        (Some(key), Some(value)) if self.g.kind(value) == K::Identifier => (key, value),
                         _ => continue,
                     }
                 }
@@ -661,12 +601,7 @@ mod tests {
         let facts = js(source);
         assert_eq!(
             bindings_of(&facts, BindingKind::Default),
-            pairs(&[
-                ("a", r#""x""#),
-                ("c", r#""y""#),
-                ("g", r#""z""#),
-                ("h", "2")
-            ])
+            pairs(&[("a", r#""x""#), ("c", r#""y""#), ("g", r#""z""#), ("h", "2")])
         );
         assert_eq!(
             bindings_of(&facts, BindingKind::Variable),
@@ -708,27 +643,14 @@ mod tests {
         ];
         let expected: Vec<(String, Vec<String>, String)> = expected
             .into_iter()
-            .map(|(n, p, v)| {
-                (
-                    n.to_string(),
-                    p.into_iter().map(String::from).collect(),
-                    v.to_string(),
-                )
-            })
+            .map(|(n, p, v)| (n.to_string(), p.into_iter().map(String::from).collect(), v.to_string()))
             .collect();
         assert_eq!(assignments, expected);
         assert_eq!(binding(&facts, "c").name_span.text(source), "c");
         assert_eq!(binding(&facts, "key").name_span.text(source), r#""key""#);
         assert_eq!(binding(&facts, "c").span.text(source), r#"a.b.c = "v2""#);
-        assert_eq!(
-            bindings_of(&facts, BindingKind::Default),
-            pairs(&[("r", r#""v10""#)])
-        );
-        assert_eq!(
-            facts.strings.len(),
-            12,
-            "every string is recorded, bound or not"
-        );
+        assert_eq!(bindings_of(&facts, BindingKind::Default), pairs(&[("r", r#""v10""#)]));
+        assert_eq!(facts.strings.len(), 12, "every string is recorded, bound or not");
     }
 
     #[test]
@@ -747,15 +669,9 @@ mod tests {
                 ("apiKey", "apiKey"),
             ])
         );
-        assert_eq!(
-            binding(&facts, "x-api-key").name_span.text(source),
-            r#""x-api-key""#
-        );
+        assert_eq!(binding(&facts, "x-api-key").name_span.text(source), r#""x-api-key""#);
         assert_eq!(binding(&facts, "c").name_span.text(source), r#""c""#);
-        assert_eq!(
-            binding(&facts, "apiKey").value,
-            Value::Ident("apiKey".into())
-        );
+        assert_eq!(binding(&facts, "apiKey").value, Value::Ident("apiKey".into()));
         assert_eq!(binding(&facts, "key").span.text(source), "key: v");
         let Value::Object(fields) = &binding(&facts, "o").value else {
             panic!()
@@ -766,9 +682,7 @@ mod tests {
 
     #[test]
     fn nested_objects_list_their_own_fields() {
-        let facts = js(
-            r#"const config = { auth: { clientSecret: "s", nested: { deep: 1 } }, list: [{ item: 2 }] };"#,
-        );
+        let facts = js(r#"const config = { auth: { clientSecret: "s", nested: { deep: 1 } }, list: [{ item: 2 }] };"#);
         assert_eq!(
             show(&facts, &binding(&facts, "config").value),
             r#"{auth: {clientSecret: "s", nested: {deep: 1}}, list: [{item: 2}]}"#
@@ -784,22 +698,13 @@ mod tests {
         let names: Vec<&str> = facts.bindings.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "config",
-                "auth",
-                "clientSecret",
-                "nested",
-                "deep",
-                "list",
-                "item"
-            ]
+            ["config", "auth", "clientSecret", "nested", "deep", "list", "item"]
         );
     }
 
     #[test]
     fn class_fields() {
-        let js_facts =
-            js(r#"class A { secret = "x"; static KEY = "y"; #priv = "p"; "quoted" = 1; plain; }"#);
+        let js_facts = js(r#"class A { secret = "x"; static KEY = "y"; #priv = "p"; "quoted" = 1; plain; }"#);
         assert_eq!(
             bindings_of(&js_facts, BindingKind::Field),
             pairs(&[
@@ -810,10 +715,7 @@ mod tests {
             ])
         );
         let secret_scope = binding(&js_facts, "secret").scope as usize;
-        assert_eq!(
-            js_facts.scopes[secret_scope].kind,
-            miroguard_ir::ScopeKind::Class
-        );
+        assert_eq!(js_facts.scopes[secret_scope].kind, miroguard_ir::ScopeKind::Class);
         let ts_facts = ts(
             r#"class B { private token: string = "z"; static readonly KEY = "w"; @Input() name = "n"; } enum E { A = "ea", B }"#,
         );
@@ -848,10 +750,7 @@ mod tests {
                 ("word", r#""t6""#)
             ])
         );
-        assert_eq!(
-            binding(&facts, "token").span.text(source),
-            r#"token = "t1""#
-        );
+        assert_eq!(binding(&facts, "token").span.text(source), r#"token = "t1""#);
         let ts_facts = ts(
             r#"function h(a: string = "t7", b?: string, c = "t8") {} class D { constructor(private readonly k: string = "t9") {} }"#,
         );
@@ -877,10 +776,7 @@ mod tests {
                 ])
             );
             assert_eq!(binding(&facts, "apiKey").name_span.text(source), "apiKey");
-            assert_eq!(
-                binding(&facts, "apiKey").span.text(source),
-                r#"apiKey="k1""#
-            );
+            assert_eq!(binding(&facts, "apiKey").span.text(source), r#"apiKey="k1""#);
         }
     }
 
@@ -923,18 +819,11 @@ mod tests {
 
     #[test]
     fn bindings_record_their_scope() {
-        let facts = js(
-            r#"const a = 1; function f() { const b = 2; if (x) { const c = 3; } } class K { d = 4; }"#,
-        );
+        let facts = js(r#"const a = 1; function f() { const b = 2; if (x) { const c = 3; } } class K { d = 4; }"#);
         let scope_kind = |name: &str| facts.scopes[binding(&facts, name).scope as usize].kind;
         use miroguard_ir::ScopeKind::*;
         assert_eq!(
-            [
-                scope_kind("a"),
-                scope_kind("b"),
-                scope_kind("c"),
-                scope_kind("d")
-            ],
+            [scope_kind("a"), scope_kind("b"), scope_kind("c"), scope_kind("d")],
             [Module, Function, Block, Class]
         );
     }

@@ -80,12 +80,7 @@ impl<'s, 't> Lowerer<'s, 't> {
             None
         };
         if let (Some(kind), Some(Value::Str(specifier))) = (module_kind, args.first()) {
-            if let Some(source) = self
-                .facts
-                .strings
-                .get(*specifier as usize)
-                .map(|lit| lit.value.clone())
-            {
+            if let Some(source) = self.facts.strings.get(*specifier as usize).map(|lit| lit.value.clone()) {
                 self.facts.imports.push(Import {
                     source,
                     names: Vec::new(),
@@ -99,11 +94,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         // Conversions that keep a string's text are the string itself.
         let converted = match (callee.as_slice(), receiver.as_deref(), args.as_slice()) {
             ([name], None, [Value::Str(string)]) if name == "String" && !is_new => Some(*string),
-            ([method], Some(Value::Str(string)), [])
-                if method == "toString" || method == "valueOf" =>
-            {
-                Some(*string)
-            }
+            ([method], Some(Value::Str(string)), []) if method == "toString" || method == "valueOf" => Some(*string),
             _ => None,
         };
         if let Some(slot) = self.facts.calls.get_mut(call as usize) {
@@ -196,13 +187,7 @@ impl<'s, 't> Lowerer<'s, 't> {
             }
             let binding = key.take().map(|(name, name_span, key_start)| {
                 let pair = Span::new(key_start, kid.node.end_byte());
-                self.start_binding(
-                    BindingKind::Argument,
-                    name.clone(),
-                    vec![name],
-                    name_span,
-                    pair,
-                )
+                self.start_binding(BindingKind::Argument, name.clone(), vec![name], name_span, pair)
             });
             let value = self.node(kid.node, true);
             if let Value::Str(string) = value {
@@ -353,12 +338,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     }
 
     /// `x = require("m")` after TypeScript's `import`.
-    fn import_require_clause(
-        &mut self,
-        node: Node<'t>,
-        names: &mut Vec<ImportName>,
-        source: &mut Option<String>,
-    ) {
+    fn import_require_clause(&mut self, node: Node<'t>, names: &mut Vec<ImportName>, source: &mut Option<String>) {
         let start = self.children(node);
         for index in start..self.kids_end() {
             let Some(kid) = self.kid(index).filter(|kid| kid.kind.is_named()) else {
@@ -381,11 +361,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     /// Records a module specifier string and returns its value.
     fn module_name(&mut self, node: Node<'t>) -> Option<String> {
         match self.node(node, true) {
-            Value::Str(string) => self
-                .facts
-                .strings
-                .get(string as usize)
-                .map(|lit| lit.value.clone()),
+            Value::Str(string) => self.facts.strings.get(string as usize).map(|lit| lit.value.clone()),
             _ => None,
         }
     }
@@ -411,43 +387,26 @@ mod tests {
         for key in ["Authorization", "x-api-key", "session_id", "a.b.c", "k"] {
             assert!(is_key_like(key), "{key}");
         }
-        for not_key in [
-            "",
-            "Bearer x",
-            "https://a.b/c",
-            "a/b",
-            &"k".repeat(65),
-            "ключ",
-        ] {
+        for not_key in ["", "Bearer x", "https://a.b/c", "a/b", &"k".repeat(65), "ключ"] {
             assert!(!is_key_like(not_key), "{not_key}");
         }
     }
 
     fn callees(facts: &Facts) -> Vec<String> {
-        facts
-            .calls
-            .iter()
-            .map(|call| call.callee.join("."))
-            .collect()
+        facts.calls.iter().map(|call| call.callee.join(".")).collect()
     }
 
     #[test]
     fn calls_have_paths_args_and_spans() {
         let source = r#"f(x); a.b.c("y", 2); crypto.createHash('md5').update(data).digest("hex");"#;
         let facts = js(source);
-        assert_eq!(
-            callees(&facts),
-            ["f", "a.b.c", "digest", "update", "crypto.createHash"]
-        );
+        assert_eq!(callees(&facts), ["f", "a.b.c", "digest", "update", "crypto.createHash"]);
         let abc = &facts.calls[1];
         assert_eq!(abc.receiver, None);
         assert_eq!(abc.span.text(source), r#"a.b.c("y", 2)"#);
         assert_eq!(abc.callee_span.text(source), "a.b.c");
         assert_eq!(
-            abc.args
-                .iter()
-                .map(|arg| show(&facts, arg))
-                .collect::<Vec<_>>(),
+            abc.args.iter().map(|arg| show(&facts, arg)).collect::<Vec<_>>(),
             [r#""y""#, "2"]
         );
         assert!(!abc.is_new && !abc.is_macro);
@@ -468,10 +427,7 @@ mod tests {
     #[test]
     fn calls_are_in_order_of_start() {
         let facts = js("outer(inner(deep()), second()); after();");
-        assert_eq!(
-            callees(&facts),
-            ["outer", "inner", "deep", "second", "after"]
-        );
+        assert_eq!(callees(&facts), ["outer", "inner", "deep", "second", "after"]);
         assert_eq!(facts.calls[0].args, [Value::Call(1), Value::Call(3)]);
     }
 
@@ -511,10 +467,7 @@ mod tests {
             ]
         );
         // The method is not static; the object it is read from is the receiver.
-        assert_eq!(
-            facts.calls[1].receiver.as_deref(),
-            Some(&Value::Ident("obj".into()))
-        );
+        assert_eq!(facts.calls[1].receiver.as_deref(), Some(&Value::Ident("obj".into())));
     }
 
     #[test]
@@ -599,11 +552,7 @@ mod tests {
             imports(&facts),
             expect(&[
                 ("crypto", Require, &["*->crypto"]),
-                (
-                    "node:crypto",
-                    Require,
-                    &["createHash->createHash", "randomBytes->rb"]
-                ),
+                ("node:crypto", Require, &["createHash->createHash", "randomBytes->rb"]),
                 ("md5", Require, &["hash->md5"]),
                 ("side-effect", Require, &[]),
                 ("./lazy.js", Dynamic, &["*->lazy"]),

@@ -102,10 +102,7 @@ mod tests {
     #[test]
     fn missing_tokens_are_named() {
         let found = errors("f(a, b;\n");
-        assert!(
-            found.iter().any(|e| e.message.starts_with("missing")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|e| e.message.starts_with("missing")), "{found:?}");
     }
 
     #[test]
@@ -117,11 +114,7 @@ mod tests {
 
     #[test]
     fn long_text_is_cut() {
-        let found =
-            errors("const a = 1;\n@ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
-        assert!(
-            found.iter().all(|e| e.message.chars().count() < 60),
-            "{found:?}"
-        );
+        let found = errors("const a = 1;\n@ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+        assert!(found.iter().all(|e| e.message.chars().count() < 60), "{found:?}");
     }
 }

@@ -293,11 +293,7 @@ impl Grammar {
         let field_count = u16::try_from(language.field_count()).unwrap_or(u16::MAX);
         // Field ids start at 1; index 0 stands for "no field".
         let fields: Vec<Fd> = (0..=field_count)
-            .map(|id| {
-                language
-                    .field_name_for_id(id)
-                    .map_or(Fd::None, Fd::from_name)
-            })
+            .map(|id| language.field_name_for_id(id).map_or(Fd::None, Fd::from_name))
             .collect();
         let mut field_ids = [0; Fd::COUNT];
         for (id, field) in fields.iter().enumerate() {
@@ -335,10 +331,7 @@ impl Grammar {
     /// The field with numeric id `id` (0 for none).
     #[inline]
     pub(crate) fn field(&self, id: u16) -> Fd {
-        self.fields
-            .get(usize::from(id))
-            .copied()
-            .unwrap_or(Fd::None)
+        self.fields.get(usize::from(id)).copied().unwrap_or(Fd::None)
     }
 }
 
@@ -348,16 +341,11 @@ pub(crate) fn grammar(language: Language) -> Option<&'static Grammar> {
     static TYPESCRIPT: OnceLock<Grammar> = OnceLock::new();
     static TSX: OnceLock<Grammar> = OnceLock::new();
     match language {
-        Language::JavaScript => {
-            Some(JAVASCRIPT.get_or_init(|| Grammar::new(tree_sitter_javascript::LANGUAGE.into())))
+        Language::JavaScript => Some(JAVASCRIPT.get_or_init(|| Grammar::new(tree_sitter_javascript::LANGUAGE.into()))),
+        Language::TypeScript => {
+            Some(TYPESCRIPT.get_or_init(|| Grammar::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())))
         }
-        Language::TypeScript => Some(
-            TYPESCRIPT
-                .get_or_init(|| Grammar::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())),
-        ),
-        Language::Tsx => {
-            Some(TSX.get_or_init(|| Grammar::new(tree_sitter_typescript::LANGUAGE_TSX.into())))
-        }
+        Language::Tsx => Some(TSX.get_or_init(|| Grammar::new(tree_sitter_typescript::LANGUAGE_TSX.into()))),
         Language::Rust | Language::Text => None,
     }
 }
@@ -447,11 +435,7 @@ mod tests {
             }) {
                 assert!(named.contains(kind), "{language:?} lacks `{kind}`");
                 let id = grammar.language.id_for_node_kind(kind, true);
-                assert_ne!(
-                    grammar.kinds.get(id as usize),
-                    Some(&K::Other),
-                    "{language:?} `{kind}`"
-                );
+                assert_ne!(grammar.kinds.get(id as usize), Some(&K::Other), "{language:?} `{kind}`");
             }
         }
     }

@@ -12,8 +12,8 @@ use crate::errors;
 use crate::grammar::{Fd, Grammar, K};
 use crate::strings::Mode;
 use miroguard_ir::{
-    Binding, BindingId, BindingKind, Comment, Facts, MAX_NESTING, Scope, ScopeId, ScopeKind, Span,
-    StrId, StringKind, StringLit, Value,
+    Binding, BindingId, BindingKind, Comment, Facts, MAX_NESTING, Scope, ScopeId, ScopeKind, Span, StrId, StringKind,
+    StringLit, Value,
 };
 use tree_sitter::{Node, Tree, TreeCursor};
 
@@ -82,9 +82,7 @@ pub(crate) fn span(node: Node<'_>) -> Span {
 impl<'s, 't> Lowerer<'s, 't> {
     /// The source text of `node` (empty if its range is not in the source).
     pub(crate) fn text(&self, node: Node<'_>) -> &'s str {
-        self.src
-            .get(node.start_byte()..node.end_byte())
-            .unwrap_or("")
+        self.src.get(node.start_byte()..node.end_byte()).unwrap_or("")
     }
 
     /// Pushes the children of `node` onto the kid stack and returns where they start.
@@ -97,9 +95,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         if self.cursor.goto_first_child() {
             loop {
                 let child = self.cursor.node();
-                let field = self
-                    .g
-                    .field(self.cursor.field_id().map_or(0, |id| id.get()));
+                let field = self.g.field(self.cursor.field_id().map_or(0, |id| id.get()));
                 self.kids.push(Kid {
                     node: child,
                     kind: self.g.kind(child),
@@ -173,21 +169,19 @@ impl<'s, 't> Lowerer<'s, 't> {
                 K::Super if want => Value::Ident("super".into()),
                 K::MetaProperty if want => self.meta_property_value(node),
                 K::MemberExpression | K::SubscriptExpression => self.member(node, want),
-                K::ParenthesizedExpression
-                | K::AwaitExpression
-                | K::NonNullExpression
-                | K::TypeAssertion => match self.tail_inner(node) {
-                    Ok(Some(inner)) => {
-                        node = inner;
-                        continue;
+                K::ParenthesizedExpression | K::AwaitExpression | K::NonNullExpression | K::TypeAssertion => {
+                    match self.tail_inner(node) {
+                        Ok(Some(inner)) => {
+                            node = inner;
+                            continue;
+                        }
+                        Ok(None) => Value::Unknown,
+                        Err(()) => self.inner(node, want),
                     }
-                    Ok(None) => Value::Unknown,
-                    Err(()) => self.inner(node, want),
-                },
-                K::AsExpression
-                | K::SatisfiesExpression
-                | K::JsxExpression
-                | K::TemplateSubstitution => self.inner(node, want),
+                }
+                K::AsExpression | K::SatisfiesExpression | K::JsxExpression | K::TemplateSubstitution => {
+                    self.inner(node, want)
+                }
                 K::BinaryExpression => self.binary(node, want),
                 K::TernaryExpression => self.ternary(node, want),
                 K::Object => self.object(node),
@@ -309,9 +303,9 @@ impl<'s, 't> Lowerer<'s, 't> {
     /// kind (`A | B | C` types) is walked in a loop of its own.
     fn walk_generic(&mut self, node: Node<'t>, kind: K) -> Option<Node<'t>> {
         let start = self.children(node);
-        let left_nested = self.first_value_kid(start).is_some_and(|kid| {
-            kid.kind == kind && (kind != K::Other || kid.node.kind_id() == node.kind_id())
-        });
+        let left_nested = self
+            .first_value_kid(start)
+            .is_some_and(|kid| kid.kind == kind && (kind != K::Other || kid.node.kind_id() == node.kind_id()));
         if left_nested {
             self.drop_kids(start);
             self.walk_left_nested(node);
@@ -374,9 +368,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     fn tail_inner(&mut self, node: Node<'t>) -> Result<Option<Node<'t>>, ()> {
         let start = self.children(node);
         let end = self.kids_end();
-        let is_value = |kid: &Kid<'_>| {
-            kid.kind.is_named() && kid.kind != K::Comment && kid.kind != K::TypeArguments
-        };
+        let is_value = |kid: &Kid<'_>| kid.kind.is_named() && kid.kind != K::Comment && kid.kind != K::TypeArguments;
         let inner = (start..end).find(|index| self.kid(*index).is_some_and(|kid| is_value(&kid)));
         let Some(inner) = inner else {
             self.drop_kids(start);
@@ -445,13 +437,7 @@ impl<'s, 't> Lowerer<'s, 't> {
     }
 
     /// Records a string literal or fragment with the given spans.
-    pub(crate) fn push_string(
-        &mut self,
-        span: Span,
-        content: Span,
-        mode: Mode,
-        kind: StringKind,
-    ) -> StrId {
+    pub(crate) fn push_string(&mut self, span: Span, content: Span, mode: Mode, kind: StringKind) -> StrId {
         let (value, verbatim) = crate::strings::decode(content.text(self.src), mode);
         self.facts.strings.push(StringLit {
             span,
@@ -559,14 +545,8 @@ mod tests {
 
     #[test]
     fn other_languages_give_empty_facts() {
-        assert_eq!(
-            crate::lower("fn main() {}", Language::Rust),
-            Facts::default()
-        );
-        assert_eq!(
-            crate::lower("const a = 'x';", Language::Text),
-            Facts::default()
-        );
+        assert_eq!(crate::lower("fn main() {}", Language::Rust), Facts::default());
+        assert_eq!(crate::lower("const a = 'x';", Language::Text), Facts::default());
     }
 
     #[test]
@@ -583,11 +563,7 @@ mod tests {
     fn comments() {
         let source = "// line\n/* block */ const a = /* inline */ 1; /** doc\n */\nf(x, // trailing\n y);\nconst e = <div>{/* jsx */}</div>;\n";
         let facts = js(source);
-        let comments: Vec<(&str, bool)> = facts
-            .comments
-            .iter()
-            .map(|c| (c.span.text(source), c.block))
-            .collect();
+        let comments: Vec<(&str, bool)> = facts.comments.iter().map(|c| (c.span.text(source), c.block)).collect();
         assert_eq!(
             comments,
             [
@@ -608,13 +584,7 @@ mod tests {
         let scopes: Vec<(ScopeKind, Option<u32>, &str)> = facts
             .scopes
             .iter()
-            .map(|s| {
-                (
-                    s.kind,
-                    s.parent,
-                    s.span.text(source).split('\n').next().unwrap_or(""),
-                )
-            })
+            .map(|s| (s.kind, s.parent, s.span.text(source).split('\n').next().unwrap_or("")))
             .collect();
         use ScopeKind::*;
         assert_eq!(
@@ -637,8 +607,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_keep_the_rest_of_the_file() {
-        let source =
-            "const before = \"k1\";\nfunction ( {{ @@ ;\nconst after = \"k2\";\nlog(after);\n";
+        let source = "const before = \"k1\";\nfunction ( {{ @@ ;\nconst after = \"k2\";\nlog(after);\n";
         for language in JS_LANGUAGES {
             let facts = checked(source, language);
             assert!(!facts.syntax_errors.is_empty(), "{language:?}");
@@ -647,14 +616,8 @@ mod tests {
                 Some("k1"),
                 "{language:?}"
             );
-            assert!(
-                facts.strings.iter().any(|s| s.value == "k2"),
-                "{language:?}"
-            );
-            assert!(
-                facts.bindings.iter().any(|b| b.name == "before"),
-                "{language:?}"
-            );
+            assert!(facts.strings.iter().any(|s| s.value == "k2"), "{language:?}");
+            assert!(facts.bindings.iter().any(|b| b.name == "before"), "{language:?}");
             assert!(
                 facts.calls.iter().any(|c| c.callee == ["log"]),
                 "{language:?}: {:?}",
@@ -670,10 +633,7 @@ mod tests {
         );
         let facts = ts("const a = f(1, 2;\nconst b = 2;\n");
         assert!(
-            facts
-                .syntax_errors
-                .iter()
-                .any(|e| e.message.starts_with("missing")),
+            facts.syntax_errors.iter().any(|e| e.message.starts_with("missing")),
             "{:?}",
             facts.syntax_errors
         );
@@ -682,27 +642,15 @@ mod tests {
     /// Deeply nested inputs, each with `"deep"` at the bottom.
     fn deep_inputs(depth: usize) -> Vec<(&'static str, String)> {
         let nest = |open: &str, middle: &str, close: &str| {
-            format!(
-                "x = {}{}{};",
-                open.repeat(depth),
-                middle,
-                close.repeat(depth)
-            )
+            format!("x = {}{}{};", open.repeat(depth), middle, close.repeat(depth))
         };
         vec![
             ("parentheses", nest("(", "\"deep\"", ")")),
             ("arrays", nest("[", "\"deep\"", "]")),
-            (
-                "ternaries",
-                format!("x = {}\"deep\";", "a ? b : ".repeat(depth)),
-            ),
+            ("ternaries", format!("x = {}\"deep\";", "a ? b : ".repeat(depth))),
             (
                 "nested ternaries",
-                format!(
-                    "x = {}\"deep\"{};",
-                    "a ? ".repeat(depth),
-                    " : b".repeat(depth)
-                ),
+                format!("x = {}\"deep\"{};", "a ? ".repeat(depth), " : b".repeat(depth)),
             ),
             ("negations", format!("x = {}\"deep\";", "!".repeat(depth))),
             ("calls", nest("f(", "\"deep\"", ")")),
@@ -712,44 +660,26 @@ mod tests {
             ("arrows", format!("x = {}\"deep\";", "() => ".repeat(depth))),
             (
                 "functions",
-                format!(
-                    "{}\"deep\"{}",
-                    "function f() { ".repeat(depth),
-                    " }".repeat(depth)
-                ),
+                format!("{}\"deep\"{}", "function f() { ".repeat(depth), " }".repeat(depth)),
             ),
             ("blocks", nest("{ ", "\"deep\"", " }")),
             ("ifs", format!("{}\"deep\";", "if (a) ".repeat(depth))),
             (
                 "else ifs",
-                format!(
-                    "if (a) {{}}{} else {{ \"deep\" }}",
-                    " else if (a) {}".repeat(depth)
-                ),
+                format!("if (a) {{}}{} else {{ \"deep\" }}", " else if (a) {}".repeat(depth)),
             ),
             ("templates", nest("`${", "\"deep\"", "}`")),
             ("subscripts", nest("a[", "\"deep\"", "]")),
-            (
-                "method chains",
-                format!("x = a{}.z(\"deep\");", ".b()".repeat(depth)),
-            ),
+            ("method chains", format!("x = a{}.z(\"deep\");", ".b()".repeat(depth))),
             ("members", format!("x = \"deep\"{};", ".b".repeat(depth))),
             ("news", format!("x = {}X(\"deep\");", "new ".repeat(depth))),
             (
                 "patterns",
-                format!(
-                    "const {}b = \"deep\"{} = o;",
-                    "{a: ".repeat(depth),
-                    "}".repeat(depth)
-                ),
+                format!("const {}b = \"deep\"{} = o;", "{a: ".repeat(depth), "}".repeat(depth)),
             ),
             (
                 "array patterns",
-                format!(
-                    "const {}b = \"deep\"{} = o;",
-                    "[".repeat(depth),
-                    "]".repeat(depth)
-                ),
+                format!("const {}b = \"deep\"{} = o;", "[".repeat(depth), "]".repeat(depth)),
             ),
             (
                 "default chains",
@@ -759,48 +689,22 @@ mod tests {
                 ),
             ),
             ("jsx", nest("<a>", "{\"deep\"}", "</a>")),
-            (
-                "sequence",
-                format!("x = ({}\"deep\");", "a, ".repeat(depth)),
-            ),
-            (
-                "concatenation",
-                format!("x = {}\"deep\";", "a + ".repeat(depth)),
-            ),
+            ("sequence", format!("x = ({}\"deep\");", "a, ".repeat(depth))),
+            ("concatenation", format!("x = {}\"deep\";", "a + ".repeat(depth))),
             (
                 "right concatenation",
-                format!(
-                    "x = {}\"deep\"{};",
-                    "a + (".repeat(depth),
-                    ")".repeat(depth)
-                ),
+                format!("x = {}\"deep\"{};", "a + (".repeat(depth), ")".repeat(depth)),
             ),
             (
                 "awaits",
-                format!(
-                    "async function f() {{ x = {}\"deep\"; }}",
-                    "await ".repeat(depth)
-                ),
+                format!("async function f() {{ x = {}\"deep\"; }}", "await ".repeat(depth)),
             ),
-            (
-                "typeofs",
-                format!("x = {}\"deep\";", "typeof ".repeat(depth)),
-            ),
-            (
-                "comma lists",
-                format!("f({}\"deep\");", "a, ".repeat(depth)),
-            ),
-            (
-                "union types",
-                format!("type T = {}\"deep\";", "A | ".repeat(depth)),
-            ),
+            ("typeofs", format!("x = {}\"deep\";", "typeof ".repeat(depth))),
+            ("comma lists", format!("f({}\"deep\");", "a, ".repeat(depth))),
+            ("union types", format!("type T = {}\"deep\";", "A | ".repeat(depth))),
             (
                 "nested generics",
-                format!(
-                    "let x: {}\"deep\"{};",
-                    "A<".repeat(depth),
-                    ">".repeat(depth)
-                ),
+                format!("let x: {}\"deep\"{};", "A<".repeat(depth), ">".repeat(depth)),
             ),
         ]
     }
@@ -842,11 +746,7 @@ mod tests {
 
     #[test]
     fn the_depth_limit_is_recorded_where_lowering_stops() {
-        let shallow = format!(
-            "x = {}1{};",
-            "[".repeat(MAX_NESTING / 2),
-            "]".repeat(MAX_NESTING / 2)
-        );
+        let shallow = format!("x = {}1{};", "[".repeat(MAX_NESTING / 2), "]".repeat(MAX_NESTING / 2));
         assert_eq!(js(&shallow).depth_limit_hit, None);
         let deep = format!(
             "const before = 1; x = {}\"deep\"{}; const after = \"k\";",
@@ -911,11 +811,7 @@ mod tests {
         }
 
         fn below(&mut self, n: usize) -> usize {
-            if n == 0 {
-                0
-            } else {
-                (self.next() % n as u64) as usize
-            }
+            if n == 0 { 0 } else { (self.next() % n as u64) as usize }
         }
     }
 

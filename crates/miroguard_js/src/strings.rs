@@ -102,10 +102,7 @@ fn unescape(raw: &str, template: bool) -> String {
                 chars.next_if_eq(&'\n');
             }
             '\n' | '\u{2028}' | '\u{2029}' => {}
-            '0'..='7'
-                if !template
-                    || (escaped == '0' && !chars.peek().is_some_and(char::is_ascii_digit)) =>
-            {
+            '0'..='7' if !template || (escaped == '0' && !chars.peek().is_some_and(char::is_ascii_digit)) => {
                 out.push(legacy_octal(escaped, &mut chars));
             }
             other => out.push(other),
@@ -259,20 +256,14 @@ mod tests {
 
     #[test]
     fn plain_text_is_verbatim() {
-        assert_eq!(
-            decode("abc def", Mode::Quoted),
-            ("abc def".to_string(), true)
-        );
+        assert_eq!(decode("abc def", Mode::Quoted), ("abc def".to_string(), true));
         assert_eq!(decode("a\\b", Mode::Raw), ("a\\b".to_string(), true));
         assert_eq!(decode("a\\nb", Mode::Jsx), ("a\\nb".to_string(), true));
     }
 
     #[test]
     fn simple_escapes() {
-        assert_eq!(
-            quoted(r"a\nb\tc\rd\be\ff\vg"),
-            "a\nb\tc\rd\u{8}e\u{c}f\u{b}g"
-        );
+        assert_eq!(quoted(r"a\nb\tc\rd\be\ff\vg"), "a\nb\tc\rd\u{8}e\u{c}f\u{b}g");
         assert_eq!(quoted(r#"\'\"\\"#), "'\"\\");
         assert_eq!(quoted(r"\q\-\ "), "q- ");
         assert_eq!(decode(r"\n", Mode::Quoted), ("\n".to_string(), false));
@@ -301,10 +292,7 @@ mod tests {
     #[test]
     fn line_continuations() {
         assert_eq!(quoted("a\\\nb\\\r\nc\\\rd\\\u{2028}e"), "abcde");
-        assert_eq!(
-            decode("a\r\nb\rc", Mode::Template),
-            ("a\nb\nc".to_string(), false)
-        );
+        assert_eq!(decode("a\r\nb\rc", Mode::Template), ("a\nb\nc".to_string(), false));
         assert_eq!(decode("a\r\nb", Mode::Raw), ("a\nb".to_string(), false));
     }
 
@@ -324,10 +312,7 @@ mod tests {
 
     #[test]
     fn jsx_references() {
-        assert_eq!(
-            decode("a&amp;b&#65;&#x42;&lt;&nope;&", Mode::Jsx).0,
-            "a&bAB<&nope;&"
-        );
+        assert_eq!(decode("a&amp;b&#65;&#x42;&lt;&nope;&", Mode::Jsx).0, "a&bAB<&nope;&");
         assert_eq!(decode("&#xFFFFFFFFF;", Mode::Jsx).0, "&#xFFFFFFFFF;");
     }
 

@@ -32,11 +32,7 @@ pub(crate) fn binding<'f>(facts: &'f Facts, name: &str) -> &'f Binding {
         .iter()
         .find(|binding| binding.name == name)
         .unwrap_or_else(|| {
-            let names: Vec<&str> = facts
-                .bindings
-                .iter()
-                .map(|binding| binding.name.as_str())
-                .collect();
+            let names: Vec<&str> = facts.bindings.iter().map(|binding| binding.name.as_str()).collect();
             panic!("no binding `{name}` in {names:?}")
         })
 }
@@ -91,11 +87,7 @@ pub(crate) fn show(facts: &Facts, value: &Value) -> String {
         Value::Array(values) => format!("[{}]", list(values)),
         Value::Alternatives(values) => format!(
             "({})",
-            values
-                .iter()
-                .map(|v| show(facts, v))
-                .collect::<Vec<_>>()
-                .join(" | ")
+            values.iter().map(|v| show(facts, v)).collect::<Vec<_>>().join(" | ")
         ),
         Value::Unknown => "?".into(),
     }
@@ -105,12 +97,7 @@ pub(crate) fn show(facts: &Facts, value: &Value) -> String {
 /// into the source, scopes nest, and the lists are in source order.
 #[track_caller]
 pub(crate) fn check_invariants(facts: &Facts, source: &str) {
-    let in_source = |span: miroguard_ir::Span| {
-        assert!(
-            span.start <= span.end && span.end <= source.len(),
-            "{span:?}"
-        )
-    };
+    let in_source = |span: miroguard_ir::Span| assert!(span.start <= span.end && span.end <= source.len(), "{span:?}");
     let check_value = |value: &Value| check_value(facts, value);
     for string in &facts.strings {
         in_source(string.span);
@@ -125,10 +112,7 @@ pub(crate) fn check_invariants(facts: &Facts, source: &str) {
         assert_eq!(scope.parent.is_none(), index == 0);
         if let Some(parent) = scope.parent {
             assert!((parent as usize) < index);
-            assert!(
-                facts.scopes[parent as usize].span.contains(scope.span),
-                "{scope:?}"
-            );
+            assert!(facts.scopes[parent as usize].span.contains(scope.span), "{scope:?}");
         }
     }
     for binding in &facts.bindings {
@@ -196,9 +180,7 @@ fn check_value(facts: &Facts, value: &Value) {
                 }
             }
         }
-        Value::Array(values) | Value::Alternatives(values) => {
-            values.iter().for_each(|value| check_value(facts, value))
-        }
+        Value::Array(values) | Value::Alternatives(values) => values.iter().for_each(|value| check_value(facts, value)),
         Value::Member(path) => assert!(path.len() >= 2, "{path:?}"),
         _ => {}
     }

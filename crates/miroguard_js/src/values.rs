@@ -29,10 +29,7 @@ impl<'s, 't> Lowerer<'s, 't> {
 
     /// `import.meta` → `["import", "meta"]`, `new.target` → `["new", "target"]`.
     pub(crate) fn meta_property(&self, node: Node<'t>) -> Vec<String> {
-        self.text(node)
-            .split('.')
-            .map(|part| part.trim().to_string())
-            .collect()
+        self.text(node).split('.').map(|part| part.trim().to_string()).collect()
     }
 
     /// `import.meta` or `new.target` as a member path.
@@ -61,10 +58,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         let spine_start = self.spine.len();
         let object_field = self.g.field_id(Fd::Object);
         let mut base = node;
-        while matches!(
-            self.g.kind(base),
-            K::MemberExpression | K::SubscriptExpression
-        ) {
+        while matches!(self.g.kind(base), K::MemberExpression | K::SubscriptExpression) {
             let Some(object) = base.child_by_field_id(object_field) else {
                 break;
             };
@@ -141,11 +135,7 @@ impl<'s, 't> Lowerer<'s, 't> {
                 Fd::Index => {
                     let value = self.node(kid.node, want);
                     segment = match value {
-                        Value::Str(id) => self
-                            .facts
-                            .strings
-                            .get(id as usize)
-                            .map(|lit| lit.value.clone()),
+                        Value::Str(id) => self.facts.strings.get(id as usize).map(|lit| lit.value.clone()),
                         Value::Number(number) => Some(number),
                         _ => None,
                     };
@@ -170,8 +160,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         self.spine.push(node);
         let mut current = node;
         while let Some(left) = current.child_by_field_id(left_field) {
-            if self.g.kind(left) != K::BinaryExpression || self.is_alternative(left) != alternative
-            {
+            if self.g.kind(left) != K::BinaryExpression || self.is_alternative(left) != alternative {
                 break;
             }
             self.spine.push(left);
@@ -277,22 +266,13 @@ impl<'s, 't> Lowerer<'s, 't> {
             }
         }
         self.drop_kids(start);
-        if want {
-            Value::Array(values)
-        } else {
-            Value::Unknown
-        }
+        if want { Value::Array(values) } else { Value::Unknown }
     }
 
     /// A template literal: `Str` without substitutions, else `Template` with
     /// its literal fragments recorded as strings of `kind`. With `lower_parts`
     /// false (past the depth limit) only the fragments are recorded.
-    pub(crate) fn template(
-        &mut self,
-        node: Node<'t>,
-        kind: StringKind,
-        lower_parts: bool,
-    ) -> Value {
+    pub(crate) fn template(&mut self, node: Node<'t>, kind: StringKind, lower_parts: bool) -> Value {
         let whole = span(node);
         let text = self.text(node);
         let inner_start = if text.starts_with('`') {
@@ -313,34 +293,22 @@ impl<'s, 't> Lowerer<'s, 't> {
 
         let start = self.children(node);
         let end = self.kids_end();
-        let has_substitution = (start..end).any(|index| {
-            self.kid(index)
-                .is_some_and(|kid| kid.kind == K::TemplateSubstitution)
-        });
+        let has_substitution =
+            (start..end).any(|index| self.kid(index).is_some_and(|kid| kid.kind == K::TemplateSubstitution));
         if !has_substitution {
             self.drop_kids(start);
-            return Value::Str(self.push_string(
-                whole,
-                Span::new(inner_start, inner_end),
-                mode,
-                kind,
-            ));
+            return Value::Str(self.push_string(whole, Span::new(inner_start, inner_end), mode, kind));
         }
         let mut parts = Vec::new();
         let mut position = inner_start;
         for index in start..end {
-            let Some(kid) = self
-                .kid(index)
-                .filter(|kid| kid.kind == K::TemplateSubstitution)
-            else {
+            let Some(kid) = self.kid(index).filter(|kid| kid.kind == K::TemplateSubstitution) else {
                 continue;
             };
             let substitution = span(kid.node);
             if substitution.start > position {
                 let fragment = Span::new(position, substitution.start);
-                parts.push(TemplatePart::Str(
-                    self.push_string(fragment, fragment, mode, kind),
-                ));
+                parts.push(TemplatePart::Str(self.push_string(fragment, fragment, mode, kind)));
             }
             let value = if lower_parts {
                 self.node(kid.node, true)
@@ -352,9 +320,7 @@ impl<'s, 't> Lowerer<'s, 't> {
         }
         if inner_end > position {
             let fragment = Span::new(position, inner_end);
-            parts.push(TemplatePart::Str(
-                self.push_string(fragment, fragment, mode, kind),
-            ));
+            parts.push(TemplatePart::Str(self.push_string(fragment, fragment, mode, kind)));
         }
         self.drop_kids(start);
         Value::Template(parts)
@@ -391,15 +357,8 @@ mod tests {
     fn strings_are_decoded_with_exact_spans() {
         let source = r#"const a = "x\n\t\u0041"; const b = 'it\'s'; const c = "plain";"#;
         let facts = js(source);
-        let values: Vec<(&str, bool)> = facts
-            .strings
-            .iter()
-            .map(|s| (s.value.as_str(), s.verbatim))
-            .collect();
-        assert_eq!(
-            values,
-            [("x\n\tA", false), ("it's", false), ("plain", true)]
-        );
+        let values: Vec<(&str, bool)> = facts.strings.iter().map(|s| (s.value.as_str(), s.verbatim)).collect();
+        assert_eq!(values, [("x\n\tA", false), ("it's", false), ("plain", true)]);
         let plain = &facts.strings[2];
         assert_eq!(plain.span.text(source), "\"plain\"");
         assert_eq!(plain.content.text(source), "plain");
@@ -461,10 +420,7 @@ mod tests {
             .collect();
         assert_eq!(
             raw,
-            [
-                (r"C:\new", StringKind::Raw, true),
-                (r"\tmp", StringKind::Raw, true)
-            ]
+            [(r"C:\new", StringKind::Raw, true), (r"\tmp", StringKind::Raw, true)]
         );
         let call = &facts.calls[0];
         assert_eq!(call.callee, ["String", "raw"]);
@@ -482,9 +438,7 @@ mod tests {
 
     #[test]
     fn literal_values() {
-        let facts = js(
-            "const n = 0x1F, t = true, f = false, z = null, u = undefined, i = other, neg = -1;",
-        );
+        let facts = js("const n = 0x1F, t = true, f = false, z = null, u = undefined, i = other, neg = -1;");
         let got: Vec<String> = ["n", "t", "f", "z", "u", "i", "neg"]
             .iter()
             .map(|n| value_of(&facts, n))
@@ -513,11 +467,7 @@ mod tests {
         assert_eq!(value_of(&facts, "e"), "this.token");
         assert_eq!(binding(&facts, "f").value, Value::Unknown);
         assert_eq!(binding(&facts, "g").value, Value::Unknown);
-        assert_eq!(
-            facts.calls.len(),
-            1,
-            "the call in the base is still lowered"
-        );
+        assert_eq!(facts.calls.len(), 1, "the call in the base is still lowered");
     }
 
     #[test]
@@ -586,9 +536,8 @@ mod tests {
 
     #[test]
     fn text_preserving_conversions_are_the_string() {
-        let facts = js(
-            r#"const a = String("k1"); const b = "k2".toString(); const c = `k3`.valueOf(); const d = String(x);"#,
-        );
+        let facts =
+            js(r#"const a = String("k1"); const b = "k2".toString(); const c = `k3`.valueOf(); const d = String(x);"#);
         assert_eq!(value_of(&facts, "a"), r#""k1""#);
         assert_eq!(value_of(&facts, "b"), r#""k2""#);
         assert_eq!(value_of(&facts, "c"), r#""k3""#);

@@ -5,9 +5,7 @@
 //! when the core types grow fields, and the key order is fixed.
 
 use crate::{Error, OutputOptions};
-use miroguard_core::{
-    Finding, Notification, Position, ScanReport, TOOL_NAME, TOOL_VERSION, rule_doc_url,
-};
+use miroguard_core::{Finding, Notification, Position, ScanReport, TOOL_NAME, TOOL_VERSION, rule_doc_url};
 use serde::Serialize;
 
 /// The JSON document for `report`, pretty-printed with a trailing newline.
@@ -109,11 +107,7 @@ fn document<'a>(report: &'a ScanReport, opts: &OutputOptions) -> Document<'a> {
     }
 }
 
-fn json_finding<'a>(
-    report: &'a ScanReport,
-    finding: &'a Finding,
-    opts: &OutputOptions,
-) -> JsonFinding<'a> {
+fn json_finding<'a>(report: &'a ScanReport, finding: &'a Finding, opts: &OutputOptions) -> JsonFinding<'a> {
     // A finding of a rule the report does not list (a bug upstream, or a rule
     // from a newer engine) still prints; it just has no rule metadata.
     let meta = report.rule(&finding.rule).map(|rule| &rule.meta);

@@ -11,8 +11,8 @@
 
 use crate::{Error, OutputOptions};
 use miroguard_core::{
-    EnabledRule, Finding, Notification, Position, ScanReport, Severity, TOOL_HOMEPAGE, TOOL_NAME,
-    TOOL_VERSION, rule_doc_url,
+    EnabledRule, Finding, Notification, Position, ScanReport, Severity, TOOL_HOMEPAGE, TOOL_NAME, TOOL_VERSION,
+    rule_doc_url,
 };
 use serde_json::json;
 use serde_sarif::sarif;
@@ -51,35 +51,18 @@ fn log(report: &ScanReport, opts: &OutputOptions) -> sarif::Sarif {
         .semantic_version(TOOL_VERSION)
         .version(TOOL_VERSION)
         .information_uri(TOOL_HOMEPAGE)
-        .rules(
-            rules
-                .iter()
-                .map(|rule| reporting_descriptor(rule))
-                .collect::<Vec<_>>(),
-        )
+        .rules(rules.iter().map(|rule| reporting_descriptor(rule)).collect::<Vec<_>>())
         .build();
 
     let results: Vec<sarif::Result> = report
         .findings
         .iter()
-        .map(|finding| {
-            result(
-                finding,
-                rule_index.get(finding.rule.as_str()).copied(),
-                opts,
-            )
-        })
+        .map(|finding| result(finding, rule_index.get(finding.rule.as_str()).copied(), opts))
         .collect();
 
     let invocation = sarif::Invocation::builder()
         .execution_successful(true)
-        .tool_execution_notifications(
-            report
-                .notifications
-                .iter()
-                .map(notification)
-                .collect::<Vec<_>>(),
-        )
+        .tool_execution_notifications(report.notifications.iter().map(notification).collect::<Vec<_>>())
         .build();
 
     let mut run = sarif::Run::builder()
@@ -117,12 +100,9 @@ fn reporting_descriptor(rule: &EnabledRule) -> sarif::ReportingDescriptor {
     properties.insert("precision".to_string(), json!(meta.precision.as_str()));
     // GitHub wants a number in a string ("8.5"), and rejects anything else;
     // a score outside 0–10 is a bug in the rule file, so clamp rather than fail the upload.
-    if meta.security_severity.is_finite() {
-        let score = meta.security_severity.clamp(0.0, 10.0);
-        properties.insert(
-            "security-severity".to_string(),
-            json!(format!("{score:.1}")),
-        );
+    if let Some(score) = meta.security_severity.filter(|score| score.is_finite()) {
+        let score = score.clamp(0.0, 10.0);
+        properties.insert("security-severity".to_string(), json!(format!("{score:.1}")));
     }
     if let Some(guideline) = &meta.guideline {
         properties.insert(GUIDELINE_PROPERTY.to_string(), json!(guideline));
@@ -155,9 +135,7 @@ fn reporting_descriptor(rule: &EnabledRule) -> sarif::ReportingDescriptor {
 }
 
 fn multiformat(text: &str) -> sarif::MultiformatMessageString {
-    sarif::MultiformatMessageString::builder()
-        .text(text)
-        .build()
+    sarif::MultiformatMessageString::builder().text(text).build()
 }
 
 /// `results[]` entry for one finding.
@@ -183,11 +161,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, opts: &OutputOptions) ->
         .rule_id(finding.rule.as_str())
         .level(result_level(finding.severity))
         .message(sarif::Message::builder().text(sentence(&message)).build())
-        .locations(vec![
-            sarif::Location::builder()
-                .physical_location(physical)
-                .build(),
-        ])
+        .locations(vec![sarif::Location::builder().physical_location(physical).build()])
         .build();
     result.rule_index = rule_index.and_then(|index| i64::try_from(index).ok());
     if !finding.fingerprint.is_empty() {
@@ -253,10 +227,7 @@ fn context_region(finding: &Finding, opts: &OutputOptions) -> Option<sarif::Regi
 /// 1-based line and UTF-16 column; positions the engine left unset become 1:1
 /// rather than the 0s that SARIF forbids.
 fn line_column(position: Position) -> (i64, i64) {
-    (
-        i64::from(position.line.max(1)),
-        i64::from(position.column_utf16.max(1)),
-    )
+    (i64::from(position.line.max(1)), i64::from(position.column_utf16.max(1)))
 }
 
 /// Where `path` is: relative to `%SRCROOT%`, or an absolute `file:` URI if the
@@ -283,11 +254,7 @@ fn notification(notification: &Notification) -> sarif::Notification {
     };
     let mut out = sarif::Notification::builder()
         .level(json!(level))
-        .message(
-            sarif::Message::builder()
-                .text(sentence(&notification.message))
-                .build(),
-        )
+        .message(sarif::Message::builder().text(sentence(&notification.message)).build())
         .descriptor(
             sarif::ReportingDescriptorReference::builder()
                 .id(notification.kind.as_str())
@@ -301,18 +268,9 @@ fn notification(notification: &Notification) -> sarif::Notification {
             .build();
         if let Some(position) = notification.position {
             let (line, column) = line_column(position);
-            physical.region = Some(
-                sarif::Region::builder()
-                    .start_line(line)
-                    .start_column(column)
-                    .build(),
-            );
+            physical.region = Some(sarif::Region::builder().start_line(line).start_column(column).build());
         }
-        out.locations = Some(vec![
-            sarif::Location::builder()
-                .physical_location(physical)
-                .build(),
-        ]);
+        out.locations = Some(vec![sarif::Location::builder().physical_location(physical).build()]);
     }
     out
 }
@@ -411,14 +369,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn root_uris_are_absolute_encoded_and_end_with_a_slash() {
-        assert_eq!(
-            directory_file_uri(Path::new("/work/my app")),
-            "file:///work/my%20app/"
-        );
-        assert_eq!(
-            directory_file_uri(Path::new("/work/app/")),
-            "file:///work/app/"
-        );
+        assert_eq!(directory_file_uri(Path::new("/work/my app")), "file:///work/my%20app/");
+        assert_eq!(directory_file_uri(Path::new("/work/app/")), "file:///work/app/");
         assert_eq!(directory_file_uri(Path::new("/")), "file:///");
         assert_eq!(file_uri(Path::new("/tmp/é#1")), "file:///tmp/%C3%A9%231");
     }

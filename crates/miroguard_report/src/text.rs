@@ -12,9 +12,7 @@ use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{self, Files, Location};
 use codespan_reporting::term::termcolor::{Ansi, ColorSpec, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config, Renderer, Styles, WriteStyle};
-use miroguard_core::{
-    Finding, Notification, NotificationKind, RuleMeta, ScanReport, Severity, Snippet, rule_doc_url,
-};
+use miroguard_core::{Finding, Notification, NotificationKind, RuleMeta, ScanReport, Severity, Snippet, rule_doc_url};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -29,11 +27,7 @@ pub fn write(report: &ScanReport, opts: &OutputOptions, out: &mut dyn Write) -> 
     }
 }
 
-fn write_report<W: WriteColor>(
-    report: &ScanReport,
-    opts: &OutputOptions,
-    out: &mut W,
-) -> io::Result<()> {
+fn write_report<W: WriteColor>(report: &ScanReport, opts: &OutputOptions, out: &mut W) -> io::Result<()> {
     let styles = Styles::default();
     for finding in &report.findings {
         write_finding(report, finding, opts, out)?;
@@ -88,9 +82,7 @@ fn write_finding<W: WriteColor>(
 
     // The label repeats the redacted secret under the highlight, so it is
     // visible even when the highlight spans several lines.
-    let label_message = finding
-        .display_secret(opts.show_secrets)
-        .unwrap_or_default();
+    let label_message = finding.display_secret(opts.show_secrets).unwrap_or_default();
     let diagnostic = Diagnostic::new(severity)
         .with_code(finding.rule.as_str())
         .with_message(finding.message.as_str())
@@ -101,9 +93,7 @@ fn write_finding<W: WriteColor>(
     // Show every line the engine put in the snippet, not only the highlighted ones.
     let config = Config {
         before_label_lines: file.line_of(file.highlight.start),
-        after_label_lines: file
-            .line_count()
-            .saturating_sub(file.line_of(file.highlight.end) + 1),
+        after_label_lines: file.line_count().saturating_sub(file.line_of(file.highlight.end) + 1),
         ..Config::default()
     };
     term::emit_to_write_style(out, &config, &file, &diagnostic).map_err(into_io_error)
@@ -144,9 +134,7 @@ fn write_finding_without_source<W: WriteColor>(
             .map_err(into_io_error)?;
     }
     for note in notes {
-        renderer
-            .render_snippet_note(padding, note)
-            .map_err(into_io_error)?;
+        renderer.render_snippet_note(padding, note).map_err(into_io_error)?;
     }
     renderer.render_empty().map_err(into_io_error)
 }
@@ -205,8 +193,7 @@ impl<'a> SnippetFile<'a> {
             }
         } else {
             let line = file.line_of(highlight.start);
-            let column =
-                files::column_index(&file.text, file.line_range_of(line), highlight.start) + 1;
+            let column = files::column_index(&file.text, file.line_range_of(line), highlight.start) + 1;
             Location {
                 line_number: first_line + line,
                 column_number: column,
@@ -227,16 +214,8 @@ impl<'a> SnippetFile<'a> {
     }
 
     fn line_range_of(&self, line: usize) -> Range<usize> {
-        let start = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
         start..end
     }
 }
@@ -319,12 +298,7 @@ fn level_style(styles: &Styles, level: Severity) -> &ColorSpec {
 }
 
 /// Writes `level:` in its colour, then `rest` plainly, then a newline.
-fn write_line<W: WriteColor>(
-    out: &mut W,
-    styles: &Styles,
-    level: Severity,
-    rest: &str,
-) -> io::Result<()> {
+fn write_line<W: WriteColor>(out: &mut W, styles: &Styles, level: Severity, rest: &str) -> io::Result<()> {
     out.set_color(level_style(styles, level))?;
     write!(out, "{level}:")?;
     out.reset()?;
@@ -394,11 +368,7 @@ fn write_notifications<W: WriteColor>(
 }
 
 /// `Scanned 12 files (1.2 MB) in 0.21 s: 2 errors, 1 warning, 0 notes.`
-fn write_summary<W: WriteColor>(
-    report: &ScanReport,
-    styles: &Styles,
-    out: &mut W,
-) -> io::Result<()> {
+fn write_summary<W: WriteColor>(report: &ScanReport, styles: &Styles, out: &mut W) -> io::Result<()> {
     let stats = &report.stats;
     let (errors, warnings, notes) = report.counts();
     let scanned = format!(

@@ -26,10 +26,7 @@ fn all_formats(report: &ScanReport, opts: &OutputOptions) -> [(&'static str, Str
 /// with every release. Nothing else is filtered.
 fn without_version(check: impl FnOnce()) {
     let mut settings = insta::Settings::clone_current();
-    settings.add_filter(
-        &format!("\"{}\"", regex_escape(TOOL_VERSION)),
-        "\"[version]\"",
-    );
+    settings.add_filter(&format!("\"{}\"", regex_escape(TOOL_VERSION)), "\"[version]\"");
     settings.bind(check);
 }
 
@@ -62,29 +59,21 @@ fn text_verbose_snapshot() {
 #[test]
 fn json_snapshot() {
     without_version(|| {
-        insta::assert_snapshot!(
-            json::to_string(&support::small_report(), &OutputOptions::default()).expect("json")
-        );
+        insta::assert_snapshot!(json::to_string(&support::small_report(), &OutputOptions::default()).expect("json"));
     });
 }
 
 #[test]
 fn sarif_snapshot() {
     without_version(|| {
-        insta::assert_snapshot!(
-            sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif")
-        );
+        insta::assert_snapshot!(sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif"));
     });
 }
 
 #[test]
 fn no_format_leaks_a_secret_unless_asked() {
     let report = support::large_report();
-    let secrets = [
-        support::canary(),
-        support::canary_two(),
-        support::canary_three(),
-    ];
+    let secrets = [support::canary(), support::canary_two(), support::canary_three()];
     for (format, output) in all_formats(
         &report,
         &OutputOptions {
@@ -129,11 +118,7 @@ fn no_format_leaks_a_secret_unless_asked() {
 
 #[test]
 fn text_without_colour_has_no_escape_codes() {
-    for report in [
-        support::small_report(),
-        support::large_report(),
-        ScanReport::default(),
-    ] {
+    for report in [support::small_report(), support::large_report(), ScanReport::default()] {
         let plain = text_of(
             &report,
             &OutputOptions {
@@ -141,10 +126,7 @@ fn text_without_colour_has_no_escape_codes() {
                 ..OutputOptions::default()
             },
         );
-        assert!(
-            !plain.contains('\x1b'),
-            "escape code in uncoloured output:\n{plain}"
-        );
+        assert!(!plain.contains('\x1b'), "escape code in uncoloured output:\n{plain}");
     }
     let coloured = text_of(
         &support::small_report(),
@@ -182,10 +164,7 @@ fn text_shows_the_real_column_after_an_earlier_redaction() {
     let out = text_of(&report, &OutputOptions::default());
     // STRIPE_KEY's value starts at column 66 of line 2 in the file, although
     // the redacted first token makes it start earlier in the displayed line.
-    assert!(
-        out.contains("┌─ config/prod settings/100%#1.env:2:66\n"),
-        "{out}"
-    );
+    assert!(out.contains("┌─ config/prod settings/100%#1.env:2:66\n"), "{out}");
     assert!(
         out.contains("2 │ GITHUB_TOKEN=ghp_…(40 chars) STRIPE_KEY=sk_l…(33 chars)\n"),
         "{out}"
@@ -211,14 +190,9 @@ fn outputs_are_deterministic_and_independent_of_rule_order() {
 #[test]
 fn sarif_meets_github_requirements() {
     let report = support::large_report();
-    let log: Value =
-        serde_json::from_str(&sarif::to_string(&report, &OutputOptions::default()).unwrap())
-            .unwrap();
+    let log: Value = serde_json::from_str(&sarif::to_string(&report, &OutputOptions::default()).unwrap()).unwrap();
     assert_eq!(log["version"], "2.1.0");
-    assert_eq!(
-        log["$schema"],
-        "https://json.schemastore.org/sarif-2.1.0.json"
-    );
+    assert_eq!(log["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
     let runs = log["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
@@ -229,17 +203,11 @@ fn sarif_meets_github_requirements() {
         "file:///home/dev/my%20app/"
     );
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    let ids: Vec<&str> = rules
-        .iter()
-        .map(|rule| rule["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = rules.iter().map(|rule| rule["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["hardcoded-secret", "secret-in-log", "weak-crypto"]);
     for rule in rules {
         let score = rule["properties"]["security-severity"].as_str().unwrap();
-        assert!(
-            score.parse::<f64>().is_ok() && score.contains('.'),
-            "{score}"
-        );
+        assert!(score.parse::<f64>().is_ok() && score.contains('.'), "{score}");
         assert!(
             rule["properties"]["tags"]
                 .as_array()
@@ -252,17 +220,10 @@ fn sarif_meets_github_requirements() {
     for (result, finding) in results.iter().zip(&report.findings) {
         assert_eq!(result["ruleId"], finding.rule.as_str());
         match result.get("ruleIndex") {
-            Some(index) => assert_eq!(
-                rules[index.as_u64().unwrap() as usize]["id"],
-                finding.rule.as_str()
-            ),
+            Some(index) => assert_eq!(rules[index.as_u64().unwrap() as usize]["id"], finding.rule.as_str()),
             None => assert!(report.rule(&finding.rule).is_none()),
         }
-        assert!(
-            result["partialFingerprints"]
-                .get("primaryLocationLineHash")
-                .is_none()
-        );
+        assert!(result["partialFingerprints"].get("primaryLocationLineHash").is_none());
         assert_eq!(
             result["partialFingerprints"]["miroguard/v1"],
             finding.fingerprint.as_str()
@@ -271,8 +232,7 @@ fn sarif_meets_github_requirements() {
         assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
         assert!(
-            uri.bytes()
-                .all(|b| b.is_ascii_graphic() && !b"#?\\".contains(&b)),
+            uri.bytes().all(|b| b.is_ascii_graphic() && !b"#?\\".contains(&b)),
             "{uri}"
         );
         assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
@@ -285,23 +245,12 @@ fn sarif_meets_github_requirements() {
                 .unwrap()
         })
         .collect();
-    assert!(
-        uris.contains(&"config/prod%20settings/100%25%231.env"),
-        "{uris:?}"
-    );
+    assert!(uris.contains(&"config/prod%20settings/100%25%231.env"), "{uris:?}");
     assert!(uris.contains(&"src/routes/%C3%BCber%20uns.ts"), "{uris:?}");
     // The emoji is two UTF-16 code units: `eval` starts at UTF-16 column 21, character column 20.
-    let eval = results
-        .iter()
-        .find(|r| r["ruleId"] == "unknown-rule")
-        .unwrap();
-    assert_eq!(
-        eval["locations"][0]["physicalLocation"]["region"]["startColumn"],
-        21
-    );
-    let notifications = run["invocations"][0]["toolExecutionNotifications"]
-        .as_array()
-        .unwrap();
+    let eval = results.iter().find(|r| r["ruleId"] == "unknown-rule").unwrap();
+    assert_eq!(eval["locations"][0]["physicalLocation"]["region"]["startColumn"], 21);
+    let notifications = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
     assert_eq!(notifications.len(), report.notifications.len());
 }
 

@@ -28,10 +28,7 @@ fn sarif_output_passes_the_sarif_multitool_validator() {
         for item in reported.iter().filter(|item| item.level != "error") {
             println!("validator {} {}: {}", item.level, item.rule, item.text);
         }
-        let warnings = reported
-            .iter()
-            .filter(|item| item.level == "warning")
-            .count();
+        let warnings = reported.iter().filter(|item| item.level == "warning").count();
         println!(
             "validator (show_secrets: {show_secrets}): {} error(s), {warnings} warning(s)",
             errors(&reported).len()
@@ -51,14 +48,10 @@ fn sarif_output_passes_the_sarif_multitool_validator() {
 #[test]
 fn the_validator_harness_sees_errors() {
     let Some(validator) = validator() else { return };
-    let sarif =
-        sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif");
+    let sarif = sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif");
     // A raw space is not allowed in a URI (SARIF1002).
     let broken = sarif.replace("\"uri\": \"src/config.ts\"", "\"uri\": \"src/con fig.ts\"");
     assert_ne!(broken, sarif);
     let errors = errors(&validate(&validator, &broken));
-    assert!(
-        errors.iter().any(|error| error.starts_with("SARIF1002")),
-        "{errors:?}"
-    );
+    assert!(errors.iter().any(|error| error.starts_with("SARIF1002")), "{errors:?}");
 }

@@ -8,8 +8,8 @@ pub mod sarif_validator;
 
 use miroguard_core::redact::redact;
 use miroguard_core::{
-    EnabledRule, Finding, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta,
-    ScanReport, ScanStats, Severity, Snippet, Span,
+    EnabledRule, Finding, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta, ScanReport,
+    ScanStats, Severity, Snippet, Span,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -17,15 +17,7 @@ use std::time::Duration;
 /// A GitHub-token-shaped canary, built from pieces so that no secret scanner
 /// (ours included) reads it as a credential in this source file.
 pub fn canary() -> String {
-    [
-        "ghp_",
-        "Canary",
-        "Leak7Q2",
-        "wXyZ0123",
-        "456789abcdef",
-        "XYZ",
-    ]
-    .concat()
+    ["ghp_", "Canary", "Leak7Q2", "wXyZ0123", "456789abcdef", "XYZ"].concat()
 }
 
 /// A second canary, for a `.env` line that holds two secrets.
@@ -54,7 +46,7 @@ pub fn rule(
             description: format!("{title}: what it finds, and why it matters to a Miro app."),
             severity,
             precision,
-            security_severity: score,
+            security_severity: Some(score),
             guideline: guideline.map(Into::into),
             cwe: cwe.iter().map(|cwe| cwe.to_string()).collect(),
             tags: vec![],
@@ -129,12 +121,7 @@ pub fn place(
     let redactions = secrets
         .iter()
         .filter(|span| span.start >= start && span.end <= end)
-        .map(|span| {
-            (
-                Span::new(span.start - start, span.end - start),
-                redact(span.text(text)),
-            )
-        })
+        .map(|span| (Span::new(span.start - start, span.end - start), redact(span.text(text))))
         .collect();
     finding.snippet = Some(Snippet {
         first_line: first as u32 + 1,
@@ -201,16 +188,10 @@ pub fn small_report() -> ScanReport {
         "The `Authorization` header is written to the log",
     )
     .with_detector("console");
-    let logged = place(
-        logged,
-        "src/routes/über uns.ts",
-        webhook_ts,
-        0,
-        &[],
-        "9b8a7c6d5e4f3a2b",
-    );
+    let logged = place(logged, "src/routes/über uns.ts", webhook_ts, 0, &[], "9b8a7c6d5e4f3a2b");
 
-    let hash_rs = "pub fn cache_key(email: &str) -> String {\n    format!(\"{:x}\", md5::compute(email.as_bytes()))\n}\n";
+    let hash_rs =
+        "pub fn cache_key(email: &str) -> String {\n    format!(\"{:x}\", md5::compute(email.as_bytes()))\n}\n";
     let weak = Finding::new(
         "weak-crypto",
         Severity::Warning,
@@ -311,8 +292,7 @@ pub fn large_report() -> ScanReport {
     ));
 
     let password = canary_three();
-    let db_rs =
-        format!("const DATABASE_URL: &str = \"postgres://app:{password}@db.internal:5432/app\";\n");
+    let db_rs = format!("const DATABASE_URL: &str = \"postgres://app:{password}@db.internal:5432/app\";\n");
     let pw_span = span_of(&db_rs, &password);
     let url = Finding::new(
         "hardcoded-secret",
@@ -361,14 +341,9 @@ pub fn large_report() -> ScanReport {
         span_of(emoji_js, "eval(userInput)"),
         "`eval` of user input",
     );
-    report.findings.push(place(
-        eval,
-        "src/ui/emoji 😀.js",
-        emoji_js,
-        0,
-        &[],
-        "5566778899aabbcc",
-    ));
+    report
+        .findings
+        .push(place(eval, "src/ui/emoji 😀.js", emoji_js, 0, &[], "5566778899aabbcc"));
 
     report.notifications.push(notification(
         NotificationKind::InvalidUtf8,
@@ -384,11 +359,7 @@ pub fn large_report() -> ScanReport {
         None,
         "unknown rule `hardcoded-secrets` in .miroguard.toml",
     ));
-    report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report
-        .notifications
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
 }

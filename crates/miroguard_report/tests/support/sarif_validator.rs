@@ -27,9 +27,7 @@ pub fn validator() -> Option<PathBuf> {
             !required,
             "{REQUIRE_VAR}=1 but {VALIDATOR_VAR} does not name an executable; run scripts/install-sarif-multitool.sh and export {VALIDATOR_VAR}=<the path it prints>"
         );
-        eprintln!(
-            "skipped: set {VALIDATOR_VAR} to the SARIF Multitool executable to validate SARIF output"
-        );
+        eprintln!("skipped: set {VALIDATOR_VAR} to the SARIF Multitool executable to validate SARIF output");
     }
     found
 }
@@ -50,10 +48,7 @@ fn message_text(result: &Value, rule: Option<&Value>) -> String {
         .flatten()
         .enumerate()
     {
-        text = text.replace(
-            &format!("{{{index}}}"),
-            argument.as_str().unwrap_or_default(),
-        );
+        text = text.replace(&format!("{{{index}}}"), argument.as_str().unwrap_or_default());
     }
     text
 }
@@ -85,26 +80,17 @@ fn reported(log: &Value) -> Vec<Reported> {
                 Value::Bool(false),
                 "the validator did not complete: {invocation:#}"
             );
-            let notifications = [
-                "toolExecutionNotifications",
-                "toolConfigurationNotifications",
-            ]
-            .into_iter()
-            .flat_map(|key| invocation[key].as_array().into_iter().flatten());
+            let notifications = ["toolExecutionNotifications", "toolConfigurationNotifications"]
+                .into_iter()
+                .flat_map(|key| invocation[key].as_array().into_iter().flatten());
             for notification in notifications {
                 out.push(Reported {
-                    level: notification["level"]
-                        .as_str()
-                        .unwrap_or("warning")
-                        .to_string(),
+                    level: notification["level"].as_str().unwrap_or("warning").to_string(),
                     rule: notification["descriptor"]["id"]
                         .as_str()
                         .unwrap_or("notification")
                         .to_string(),
-                    text: notification["message"]["text"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
+                    text: notification["message"]["text"].as_str().unwrap_or_default().to_string(),
                 });
             }
         }
@@ -154,4 +140,3 @@ pub fn errors(reported: &[Reported]) -> Vec<String> {
         .map(|item| format!("{}: {}", item.rule, item.text))
         .collect()
 }
-

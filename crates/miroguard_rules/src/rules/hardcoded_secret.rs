@@ -10,7 +10,7 @@
 
 use crate::secrets::detector::{Detector, DetectorError, DetectorMatch};
 use crate::secrets::generic::{self, GenericMatch, GenericSource};
-use crate::secrets::names::{NAME_KEYWORDS, NameStrength};
+use crate::secrets::names::NameStrength;
 use crate::{FileInput, Rule};
 use miroguard_core::secret_spec::DetectorSpec;
 use miroguard_core::{Finding, Language, RuleMeta, Span};
@@ -22,7 +22,10 @@ use std::collections::HashSet;
 pub const ID: &str = "hardcoded-secret";
 
 /// The rule's TOML file.
-pub const TOML: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/hardcoded-secret.toml"));
+pub const TOML: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../rules/hardcoded-secret.toml"
+));
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +48,6 @@ pub struct HardcodedSecret {
     detectors: Vec<Detector>,
     detector_keywords: Vec<DetectorKeywords>,
     keywords: Vec<String>,
-    name_keyword_indices: Vec<usize>,
     known_examples: HashSet<String>,
     allowlist: Vec<Regex>,
 }
@@ -68,7 +70,8 @@ impl HardcodedSecret {
         let file: RuleFile = toml::from_str(TOML).map_err(|e| LoadError::Builtin(e.to_string()))?;
         let mut detectors = Vec::with_capacity(file.detectors.len() + custom.len());
         for spec in &file.detectors {
-            detectors.push(Detector::compile(spec).map_err(|e| LoadError::Builtin(format!("{}: {e}", spec.id.get_ref())))?);
+            detectors
+                .push(Detector::compile(spec).map_err(|e| LoadError::Builtin(format!("{}: {e}", spec.id.get_ref())))?);
         }
         for spec in custom {
             detectors.push(Detector::compile(spec).map_err(LoadError::Custom)?);
@@ -83,15 +86,15 @@ impl HardcodedSecret {
         };
         let detector_keywords = detectors
             .iter()
-            .map(|d| DetectorKeywords { indices: d.keywords.iter().map(|k| index_of(k, &mut keywords)).collect() })
+            .map(|d| DetectorKeywords {
+                indices: d.keywords.iter().map(|k| index_of(k, &mut keywords)).collect(),
+            })
             .collect();
-        let name_keyword_indices = NAME_KEYWORDS.iter().map(|k| index_of(k, &mut keywords)).collect();
         Ok(HardcodedSecret {
             meta: file.rule,
             detectors,
             detector_keywords,
             keywords,
-            name_keyword_indices,
             known_examples: file.known_examples.into_iter().collect(),
             allowlist: allowlist.to_vec(),
         })
@@ -146,8 +149,12 @@ impl HardcodedSecret {
             GenericSource::Comment => format!("Secret value for `{}` in a comment", m.name),
         };
         let help = match m.source {
-            GenericSource::TextPair => "Keep real values out of committed files (git-ignore `.env`, commit a `.env.example` with placeholders) and rotate this one.",
-            _ => "Read it from an environment variable or a secret manager at run time, and rotate it: it is already exposed.",
+            GenericSource::TextPair => {
+                "Keep real values out of committed files (git-ignore `.env`, commit a `.env.example` with placeholders) and rotate this one."
+            }
+            _ => {
+                "Read it from an environment variable or a secret manager at run time, and rotate it: it is already exposed."
+            }
         };
         Finding::new(ID, severity, m.span, message)
             .with_detector("generic")
@@ -179,9 +186,10 @@ impl Rule for HardcodedSecret {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        input.context.language.is_source()
-            && self.name_keyword_indices.iter().any(|&k| input.keywords.contains(k))
-            && generic::could_match_in_source(input.text)
+        // The generic detector's names (`key`, `token`…) are in almost every
+        // file, so they are not prefilter keywords: the gate looks for them
+        // next to candidate values instead.
+        input.context.language.is_source() && generic::could_match_in_source(input.text)
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -199,15 +207,12 @@ impl Rule for HardcodedSecret {
         }
 
         let mut generic_matches = Vec::new();
-        let name_keyword = self.name_keyword_indices.iter().any(|&k| input.keywords.contains(k));
-        if name_keyword {
-            match input.facts {
-                Some(facts) => generic::in_facts(facts, input.text, &mut generic_matches),
-                None if input.context.language == Language::Text || input.parse_failed => {
-                    generic::in_text(input.text, &mut generic_matches)
-                }
-                None => {}
+        match input.facts {
+            Some(facts) => generic::in_facts(facts, input.text, &mut generic_matches),
+            None if input.context.language == Language::Text || input.parse_failed => {
+                generic::in_text(input.text, &mut generic_matches)
             }
+            None => {}
         }
         let provider_spans: Vec<Span> = kept.iter().map(|(_, m)| m.span).collect();
         let mut generic_spans: Vec<Span> = Vec::new();
@@ -245,7 +250,13 @@ mod tests {
         let lower = text.to_ascii_lowercase();
         let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
         let context = FileContext::from_display_path("sample.txt");
-        let input = FileInput { context: &context, text, keywords: KeywordHits::new(&hits), facts: None, parse_failed: false };
+        let input = FileInput {
+            context: &context,
+            text,
+            keywords: KeywordHits::new(&hits),
+            facts: None,
+            parse_failed: false,
+        };
         let mut findings = Vec::new();
         rule.check(&input, &mut findings);
         findings
@@ -259,8 +270,16 @@ mod tests {
     fn every_detector_has_examples() {
         let file: RuleFile = toml::from_str(TOML).expect("toml parses");
         for spec in &file.detectors {
-            assert!(spec.positive.len() >= 2, "{} needs at least 2 positive examples", spec.id.get_ref());
-            assert!(spec.negative.len() >= 2, "{} needs at least 2 negative examples", spec.id.get_ref());
+            assert!(
+                spec.positive.len() >= 2,
+                "{} needs at least 2 positive examples",
+                spec.id.get_ref()
+            );
+            assert!(
+                spec.negative.len() >= 2,
+                "{} needs at least 2 negative examples",
+                spec.id.get_ref()
+            );
             assert!(!spec.keywords.is_empty(), "{} needs keywords", spec.id.get_ref());
             assert!(spec.advice.is_some(), "{} needs advice", spec.id.get_ref());
         }
@@ -324,7 +343,10 @@ mod tests {
     #[test]
     fn overlapping_detectors_keep_the_most_specific() {
         let rule = rule();
-        let hits = provider_hits(&rule, "//registry.npmjs.org/:_authToken=npm_DC2k3Ei29oJDrcWgvVm2A9YhlnStQ0DxwqkA");
+        let hits = provider_hits(
+            &rule,
+            "//registry.npmjs.org/:_authToken=npm_DC2k3Ei29oJDrcWgvVm2A9YhlnStQ0DxwqkA",
+        );
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].0, "npm-token");
     }

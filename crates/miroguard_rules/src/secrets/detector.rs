@@ -51,33 +51,52 @@ impl Detector {
     /// Compiles `spec`.
     pub fn compile(spec: &DetectorSpec) -> Result<Detector, DetectorError> {
         let id = spec.id.get_ref();
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            return Err(DetectorError { span: spec.id.span(), message: format!("detector id `{id}` must be kebab-case") });
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(DetectorError {
+                span: spec.id.span(),
+                message: format!("detector id `{id}` must be kebab-case"),
+            });
         }
         let regex = Regex::new(spec.regex.get_ref()).map_err(|error| DetectorError {
             span: spec.regex.span(),
             message: format!("invalid regex: {}", regex_error_message(&error)),
         })?;
-        let secret_group = regex.capture_names().position(|name| name == Some("secret")).unwrap_or(usize::from(regex.captures_len() > 1));
+        let secret_group = regex
+            .capture_names()
+            .position(|name| name == Some("secret"))
+            .unwrap_or(usize::from(regex.captures_len() > 1));
         let host_group = regex.capture_names().position(|name| name == Some("host"));
         let validator = match &spec.validate {
             Some(name) => Some(Validator::from_name(name.get_ref()).ok_or_else(|| DetectorError {
                 span: name.span(),
-                message: format!("unknown validation `{}`; expected one of: {}", name.get_ref(), Validator::NAMES.join(", ")),
+                message: format!(
+                    "unknown validation `{}`; expected one of: {}",
+                    name.get_ref(),
+                    Validator::NAMES.join(", ")
+                ),
             })?),
             None => None,
         };
         let mut allowlist = Vec::with_capacity(spec.allowlist.len());
         for pattern in &spec.allowlist {
-            allowlist.push(compile_whole_value_regex(pattern.get_ref()).map_err(|message| DetectorError {
-                span: pattern.span(),
-                message: format!("invalid allowlist regex: {message}"),
-            })?);
+            allowlist.push(
+                compile_whole_value_regex(pattern.get_ref()).map_err(|message| DetectorError {
+                    span: pattern.span(),
+                    message: format!("invalid allowlist regex: {message}"),
+                })?,
+            );
         }
         let mut keywords = Vec::with_capacity(spec.keywords.len());
         for keyword in &spec.keywords {
             if keyword.get_ref().trim().is_empty() {
-                return Err(DetectorError { span: keyword.span(), message: "keywords must not be empty".into() });
+                return Err(DetectorError {
+                    span: keyword.span(),
+                    message: "keywords must not be empty".into(),
+                });
             }
             keywords.push(keyword.get_ref().to_ascii_lowercase());
         }
@@ -99,7 +118,9 @@ impl Detector {
     /// Every match in `text` that passes the entropy floor, the validation and the allowlist.
     pub fn find(&self, text: &str, out: &mut Vec<DetectorMatch>) {
         for captures in self.regex.captures_iter(text) {
-            let Some(secret) = captures.get(self.secret_group) else { continue };
+            let Some(secret) = captures.get(self.secret_group) else {
+                continue;
+            };
             let value = secret.as_str();
             if value.is_empty() || self.entropy.is_some_and(|floor| shannon_entropy(value) < floor) {
                 continue;
@@ -113,7 +134,10 @@ impl Detector {
                     continue;
                 }
             }
-            out.push(DetectorMatch { span: Span::new(secret.start(), secret.end()), secret: value.to_string() });
+            out.push(DetectorMatch {
+                span: Span::new(secret.start(), secret.end()),
+                secret: value.to_string(),
+            });
         }
     }
 }

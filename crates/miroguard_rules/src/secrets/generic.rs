@@ -39,18 +39,25 @@ pub struct GenericMatch {
 }
 
 fn is_auth_header(name: &str) -> bool {
-    ["authorization", "proxy-authorization", "proxy_authorization"].iter().any(|h| name.eq_ignore_ascii_case(h))
+    ["authorization", "proxy-authorization", "proxy_authorization"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// `AUTHORIZATION`, `API_KEY_HEADER`: an upper-case constant's name.
 fn is_constant_name(name: &str) -> bool {
-    name.len() > 2 && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    name.len() > 2
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Generic matches in parsed source.
 pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
     for binding in &facts.bindings {
-        let Some(strength) = secret_name_strength(&binding.name) else { continue };
+        let Some(strength) = secret_name_strength(&binding.name) else {
+            continue;
+        };
         let header = is_auth_header(&binding.name);
         for literal in facts.literal_values(&binding.value) {
             // Escapes change the text; the generic check needs the value as written.
@@ -58,6 +65,9 @@ pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
                 continue;
             }
             if let Some(range) = secret_in_value(&literal.value, strength, header) {
+                if mirrors_name(&binding.name, &literal.value[range.clone()]) {
+                    continue;
+                }
                 let span = literal.span_of(range.clone());
                 out.push(GenericMatch {
                     span,
@@ -82,7 +92,9 @@ pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
             if !is_constant_name(name) {
                 continue;
             }
-            let Some(strength) = secret_name_strength(name) else { continue };
+            let Some(strength) = secret_name_strength(name) else {
+                continue;
+            };
             for literal in facts.literal_values(&pair[1]) {
                 if !literal.verbatim {
                     continue;
@@ -100,7 +112,9 @@ pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
         }
     }
     for comment in &facts.comments {
-        let Some(comment_text) = text.get(comment.span.start..comment.span.end) else { continue };
+        let Some(comment_text) = text.get(comment.span.start..comment.span.end) else {
+            continue;
+        };
         in_pairs(comment_text, comment.span.start, GenericSource::Comment, out);
     }
 }
@@ -111,72 +125,171 @@ pub fn in_text(text: &str, out: &mut Vec<GenericMatch>) {
 }
 
 fn in_pairs(text: &str, offset: usize, source: GenericSource, out: &mut Vec<GenericMatch>) {
-    find_pairs(text, |name| secret_name_strength(name).is_some(), |pair| {
-        if let Some((strength, range)) = check_pair(&pair) {
-            let start = offset + pair.value_span.start + range.start;
-            out.push(GenericMatch {
-                span: Span::new(start, start + range.len()),
-                secret: pair.value[range].to_string(),
-                name: pair.name.to_string(),
-                strength,
-                source,
-            });
-        }
-        true
-    });
+    find_pairs(
+        text,
+        |name| secret_name_strength(name).is_some(),
+        |pair| {
+            if let Some((strength, range)) = check_pair(&pair) {
+                let start = offset + pair.value_span.start + range.start;
+                out.push(GenericMatch {
+                    span: Span::new(start, start + range.len()),
+                    secret: pair.value[range].to_string(),
+                    name: pair.name.to_string(),
+                    strength,
+                    source,
+                });
+            }
+            true
+        },
+    );
 }
 
 fn check_pair(pair: &Pair<'_>) -> Option<(NameStrength, std::ops::Range<usize>)> {
     let strength = secret_name_strength(pair.name)?;
-    secret_in_value(pair.value, strength, is_auth_header(pair.name)).map(|range| (strength, range))
+    let range = secret_in_value(pair.value, strength, is_auth_header(pair.name))?;
+    (!mirrors_name(pair.name, &pair.value[range.clone()])).then_some((strength, range))
 }
 
-/// Whether `text` contains a name keyword at all: without one no name can be secret.
-pub fn has_name_keyword(lowercase_hits: impl Fn(&str) -> bool) -> bool {
-    NAME_KEYWORDS.iter().any(|k| lowercase_hits(k))
+/// `currentStencilZPass = stencilZPass`, `API_KEY = "api-key"`: a value that
+/// repeats its name (ignoring case and separators) names something; it is not a secret.
+fn mirrors_name(name: &str, value: &str) -> bool {
+    let normalize = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    let (name, value) = (normalize(name), normalize(value));
+    !value.is_empty() && (name.contains(&value) || value.contains(&name))
 }
+
+/// How far before a quoted value the gate looks for a secret-like name: the
+/// name of a binding is on the value's line or a few lines above it (a
+/// multi-line declaration, a keyed argument on its own line).
+const NAME_WINDOW_LINES: usize = 4;
+/// The most bytes the gate looks back for a name.
+const NAME_WINDOW_BYTES: usize = 400;
 
 /// The lexical gate: whether [`in_facts`] could find anything in this source
-/// text. Cheap, and never wrong in the "no" direction: every verbatim
-/// single-line string literal is the text between some quote and the next
-/// same quote on its line, so checking all of those with the most permissive
-/// value check covers every binding; and comments are substrings of the text,
-/// so a pair in a comment is a pair in the text.
+/// text. Cheap, and meant never to be wrong in the "no" direction: every
+/// verbatim single-line string literal is the text between some quote and the
+/// next same quote on its line, so checking all of those with the most
+/// permissive value check, and looking for a name keyword shortly before
+/// each, covers every binding; comments are substrings of the text, so a pair
+/// in a comment is a pair in the text. `tests/fixtures.rs` runs the fixtures
+/// both ways, and `miroguard scan --parse-all` lets a corpus be compared.
 pub fn could_match_in_source(text: &str) -> bool {
-    if quoted_candidate_exists(text) {
-        return true;
+    gate_reason(text).is_some()
+}
+
+/// What let a file through the gate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GateReason {
+    /// A quoted value that could be a secret under a strong name.
+    Quoted(String),
+    /// A `name = value` pair that passes the generic checks.
+    Pair(String),
+}
+
+/// Why [`could_match_in_source`] says yes, or `None` when it says no.
+pub fn gate_reason(text: &str) -> Option<GateReason> {
+    if let Some(value) = quoted_candidate(text) {
+        return Some(GateReason::Quoted(value.to_string()));
     }
-    let mut found = false;
-    find_pairs(text, |name| secret_name_strength(name).is_some(), |pair| {
-        found = check_pair(&pair).is_some();
-        !found
-    });
+    let mut found = None;
+    find_pairs(
+        text,
+        |name| secret_name_strength(name).is_some(),
+        |pair| {
+            if check_pair(&pair).is_some() {
+                found = Some(GateReason::Pair(format!("{}={}", pair.name, pair.value)));
+            }
+            found.is_none()
+        },
+    );
     found
 }
 
-fn quoted_candidate_exists(text: &str) -> bool {
+fn quoted_candidate(text: &str) -> Option<&str> {
     let bytes = text.as_bytes();
     for open in memchr::memchr3_iter(b'"', b'\'', b'`', bytes) {
         let quote = bytes[open];
         let start = open + 1;
         let window_end = (start + MAX_LEN + 1).min(bytes.len());
-        let Some(window) = bytes.get(start..window_end) else { continue };
-        let Some(close) = memchr::memchr2(quote, b'\n', window) else { continue };
+        let Some(window) = bytes.get(start..window_end) else {
+            continue;
+        };
+        let Some(close) = memchr::memchr2(quote, b'\n', window) else {
+            continue;
+        };
         if window[close] != quote || close < MIN_LEN_STRONG {
             continue;
         }
-        let Some(candidate) = text.get(start..start + close) else { continue };
+        let Some(candidate) = text.get(start..start + close) else {
+            continue;
+        };
         // Spaces are allowed only after an authorization scheme; the cheap
         // character check rejects most code between two quotes.
         let first_word_end = candidate.find(' ').unwrap_or(candidate.len());
         if !candidate[first_word_end..].trim_start().chars().all(is_value_char) {
             continue;
         }
-        if secret_in_value(candidate, NameStrength::Strong, true).is_some() {
-            return true;
+        // Cheapest first: the most permissive value check, then the names
+        // before the value, then the value check those names call for.
+        if secret_in_value(candidate, NameStrength::Strong, true).is_none() {
+            continue;
+        }
+        let Some((strength, header)) = names_before(text, open) else {
+            continue;
+        };
+        if secret_in_value(candidate, strength, header).is_some() {
+            return Some(candidate);
         }
     }
-    false
+    None
+}
+
+/// The strongest secret-like name written in the few lines before byte `at`,
+/// and whether an authorization header name is among them. A binding's name
+/// is one of these words, so its strength is at most this one.
+fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
+    let bytes = text.as_bytes();
+    let floor = at.saturating_sub(NAME_WINDOW_BYTES);
+    let mut start = at;
+    for _ in 0..NAME_WINDOW_LINES {
+        match memchr::memrchr(b'\n', &bytes[floor..start]) {
+            Some(newline) => start = floor + newline,
+            None => {
+                start = floor;
+                break;
+            }
+        }
+    }
+    let window = bytes[start..at].to_ascii_lowercase();
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$');
+    let mut best: Option<(NameStrength, bool)> = None;
+    for keyword in NAME_KEYWORDS {
+        for hit in memchr::memmem::find_iter(&window, keyword.as_bytes()) {
+            let (mut name_start, mut name_end) = (start + hit, start + hit + keyword.len());
+            while name_start > 0 && is_name_byte(bytes[name_start - 1]) {
+                name_start -= 1;
+            }
+            while name_end < bytes.len() && is_name_byte(bytes[name_end]) {
+                name_end += 1;
+            }
+            let Some(name) = text.get(name_start..name_end) else {
+                continue;
+            };
+            if let Some(strength) = secret_name_strength(name) {
+                let header = is_auth_header(name);
+                best = match best {
+                    Some((s, h)) => Some((s.max(strength), h || header)),
+                    None => Some((strength, header)),
+                };
+            }
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -186,13 +299,22 @@ mod tests {
     fn text_matches(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
         in_text(text, &mut out);
-        out.into_iter().map(|m| (m.name, m.span.text(text).to_string())).collect()
+        out.into_iter()
+            .map(|m| (m.name, m.span.text(text).to_string()))
+            .collect()
     }
 
     #[test]
     fn text_pairs_with_secret_names_and_values() {
-        let env = "MIRO_CLIENT_SECRET=4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j\nMIRO_CLIENT_ID=3458764517517819000\nDEBUG=true\n";
-        assert_eq!(text_matches(env), [("MIRO_CLIENT_SECRET".to_string(), "4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j".to_string())]);
+        let env =
+            "MIRO_CLIENT_SECRET=4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j\nMIRO_CLIENT_ID=3458764517517819000\nDEBUG=true\n";
+        assert_eq!(
+            text_matches(env),
+            [(
+                "MIRO_CLIENT_SECRET".to_string(),
+                "4vT9kQ2mX7pL0sR5wZ8yB3nC6dF1gH4j".to_string()
+            )]
+        );
         let curl = "curl -H \"Authorization: Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\" https://api.miro.com";
         assert_eq!(text_matches(curl)[0].1, "cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35");
         assert!(text_matches("password: your_password_here\napi_key: ${API_KEY}\n").is_empty());
@@ -200,10 +322,19 @@ mod tests {
 
     #[test]
     fn the_gate_sees_quoted_candidates_and_pairs() {
-        assert!(could_match_in_source("const k = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";"));
+        assert!(could_match_in_source(
+            "const apiKey = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";"
+        ));
+        assert!(!could_match_in_source(
+            "const k = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";"
+        ));
         assert!(could_match_in_source("// API_KEY=cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35"));
-        assert!(could_match_in_source("h.set('Authorization', 'Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35')"));
-        assert!(!could_match_in_source("const msg = \"Hello world\"; const k = process.env.API_KEY;"));
+        assert!(could_match_in_source(
+            "h.set('Authorization', 'Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35')"
+        ));
+        assert!(!could_match_in_source(
+            "const msg = \"Hello world\"; const k = process.env.API_KEY;"
+        ));
         assert!(!could_match_in_source("fn main() { println!(\"{}\", x); }"));
     }
 }

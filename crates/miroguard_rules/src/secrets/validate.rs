@@ -49,17 +49,28 @@ impl Validator {
 
 fn decode_base64url_json(part: &str) -> Option<serde_json::Value> {
     let trimmed = part.trim_end_matches('=');
-    let bytes = URL_SAFE_NO_PAD.decode(trimmed).ok().or_else(|| STANDARD_NO_PAD.decode(trimmed).ok())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(trimmed)
+        .ok()
+        .or_else(|| STANDARD_NO_PAD.decode(trimmed).ok())?;
     serde_json::from_slice(&bytes).ok()
 }
 
 fn miro_token(secret: &str) -> bool {
     // The tail is always 27 characters and may itself contain `_`.
-    let Some(prefix) = secret.len().checked_sub(28).and_then(|at| secret.get(..at)).filter(|_| secret.as_bytes()[secret.len() - 28] == b'_') else {
+    let Some(prefix) = secret
+        .len()
+        .checked_sub(28)
+        .and_then(|at| secret.get(..at))
+        .filter(|_| secret.as_bytes()[secret.len() - 28] == b'_')
+    else {
         return false;
     };
     decode_base64url_json(prefix)
-        .and_then(|json| json.get("miro.origin").and_then(|origin| origin.as_str().map(|s| !s.is_empty())))
+        .and_then(|json| {
+            json.get("miro.origin")
+                .and_then(|origin| origin.as_str().map(|s| !s.is_empty()))
+        })
         .unwrap_or(false)
 }
 
@@ -93,7 +104,10 @@ fn pem_private_key(secret: &str) -> bool {
         .map(str::trim)
         .filter(|line| !line.starts_with("-----") && !line.contains(':'))
         .collect();
-    let base64_chars = body.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).count();
+    let base64_chars = body
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .count();
     base64_chars >= 64 && base64_chars * 10 >= body.len() * 9 && !is_placeholder(&body)
 }
 
@@ -108,8 +122,13 @@ fn url_credentials(password: &str, host: &str) -> bool {
         || host.ends_with(".test")
         || host.ends_with(".example")
         || host.ends_with(".invalid")
-        || ["example.com", "example.org", "example.net"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
-        || matches!(host.as_str(), "host" | "hostname" | "server" | "domain" | "your-host" | "yourhost");
+        || ["example.com", "example.org", "example.net"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || matches!(
+            host.as_str(),
+            "host" | "hostname" | "server" | "domain" | "your-host" | "yourhost"
+        );
     let decoded = percent_decode(password);
     !local_or_example && !is_placeholder(&decoded) && !decoded.starts_with('$') && !decoded.starts_with('%')
 }
@@ -142,15 +161,22 @@ mod tests {
         assert!(miro_token("eyJtaXJvLm9yaWdpbiI6InVzMDEifQ_KNLI5MP2rdfqr6R7wIH3qS3205Z"));
         assert!(!miro_token("eyJtaXJvLm9yaWdpbiI6XXXXXXXX_c2LufYNuydk9sgEWl2agE4aE-Yh"));
         assert!(!miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_short"));
-        assert!(miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Bc5O_x2A7CzMp1GAawTCEe6OQxL"), "tails may contain `_`");
+        assert!(
+            miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Bc5O_x2A7CzMp1GAawTCEe6OQxL"),
+            "tails may contain `_`"
+        );
     }
 
     #[test]
     fn jwts_need_json_header_and_payload() {
         let good = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzNDU4NzY0NTE3NTE3ODE5MDAwIiwidGVhbSI6IjM0NTg3NjQ1MTc1MTc4MTkwMDEiLCJpYXQiOjE3NjQwMDAwMDAsImV4cCI6MTc5NTUzNjAwMH0.pje_Kh46D4edjX99BjeOIuD3dZ2Mow73MvDSro3V5w3";
         assert!(jwt(good));
-        assert!(!jwt("eyJhbGciOiJIUzI1NiIsInR5c.eyJzdWIiOiIxMjM0NTY3ODkwIn0.aaaaaaaaaaaaaaaaaaaaaaaaa"));
-        assert!(!jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiIsImlzcyI6InN1cGFiYXNlIn0.sig"));
+        assert!(!jwt(
+            "eyJhbGciOiJIUzI1NiIsInR5c.eyJzdWIiOiIxMjM0NTY3ODkwIn0.aaaaaaaaaaaaaaaaaaaaaaaaa"
+        ));
+        assert!(!jwt(
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiIsImlzcyI6InN1cGFiYXNlIn0.sig"
+        ));
     }
 
     #[test]
@@ -165,8 +191,12 @@ mod tests {
 
     #[test]
     fn pem_bodies_must_be_base64() {
-        assert!(!pem_private_key("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"));
+        assert!(!pem_private_key(
+            "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"
+        ));
         let body = "MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAqPfgaTEWEP3S9w0tgsicURfo";
-        assert!(pem_private_key(&format!("-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----")));
+        assert!(pem_private_key(&format!(
+            "-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----"
+        )));
     }
 }

@@ -6,7 +6,7 @@
 //! so that the three cannot disagree.
 
 use super::entropy::shannon_entropy;
-use super::names::NameStrength;
+use super::names::{NameStrength, split_words};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -16,13 +16,17 @@ pub const MIN_LEN_STRONG: usize = 8;
 pub const MIN_LEN_WEAK: usize = 16;
 /// Longest generic value considered (longer ones are blobs, certificates, data).
 pub const MAX_LEN: usize = 1000;
+/// Values shorter than this are not tested for looking like a camel-case identifier.
+pub const MIN_LEN_IDENTIFIER_TEST: usize = 16;
 /// Minimum entropy (bits per character) under a strong name.
 pub const MIN_ENTROPY_STRONG: f64 = 3.0;
 /// Minimum entropy under a weak name.
 pub const MIN_ENTROPY_WEAK: f64 = 3.5;
 
 /// Authorization schemes that precede the credential in a header value.
-const AUTH_SCHEMES: &[&str] = &["bearer", "basic", "token", "bot", "digest", "apikey", "key", "sso-key", "otp"];
+const AUTH_SCHEMES: &[&str] = &[
+    "bearer", "basic", "token", "bot", "digest", "apikey", "key", "sso-key", "otp",
+];
 
 /// Whole values that are placeholders, templates or references, never secrets.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -53,7 +57,11 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         // Miro board ids (`uXjV…=`) look like base64 but are public
         r"uXjV[A-Za-z0-9_-]{6,10}=",
     ];
-    let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
     Regex::new(&format!("^(?:{joined})$")).expect("placeholder patterns are valid")
 });
 
@@ -66,6 +74,9 @@ static NOT_A_SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:[A-Z][a-z]+)+",
         // words joined by _ - or . (no digits): client-secret, session_token, auth.errors.invalid
         r"[A-Za-z]+(?:[-_.][A-Za-z]+)+",
+        // paths of code: std::env, $serde_json::private::Number; dunder markers: __WEBPACK_MODULE__
+        r".*::.*",
+        r"_{2}[A-Za-z0-9_$]+",
         // SCREAMING_SNAKE constant or env var names: MIRO_CLIENT_SECRET
         r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+",
         // dotted lowercase keys and module paths: app.auth.token, messages.password2
@@ -86,7 +97,11 @@ static NOT_A_SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         r"[0-9][0-9.:/_-]*[0-9]",
         r"v?[0-9]+(?:\.[0-9]+)+(?:-[A-Za-z0-9.]+)?",
     ];
-    let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
     Regex::new(&format!("^(?:{joined})$")).expect("shape patterns are valid")
 });
 
@@ -95,9 +110,14 @@ static UUID: LazyLock<Regex> =
 static HEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(?:0x)?[0-9a-f]+$").expect("valid"));
 
 /// Whether `c` may appear in a generic secret value: printable ASCII except
-/// whitespace, quotes, backslash and backtick.
+/// whitespace, quotes, backslash, backtick, brackets, `,`, `;` and `|` —
+/// the characters of code, lists and patterns, which keys and tokens do not use.
 pub fn is_value_char(c: char) -> bool {
-    c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '`' | '\\')
+    c.is_ascii_graphic()
+        && !matches!(
+            c,
+            '"' | '\'' | '`' | '\\' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | '|'
+        )
 }
 
 /// If `value`, bound to a name of `strength`, looks like a secret, the byte
@@ -140,6 +160,13 @@ pub fn looks_like_secret(value: &str, strength: NameStrength) -> bool {
     if strength == NameStrength::Weak && (UUID.is_match(value) || (HEX.is_match(value) && len <= 40)) {
         return false;
     }
+    match identifier_shape(value) {
+        Some(IdentifierShape::Word | IdentifierShape::Separated) => return false,
+        // Short random keys pass for camel-case names too often (about 1 in 7
+        // of 8 characters) for the test to be fair to them.
+        Some(IdentifierShape::Camel) if len >= MIN_LEN_IDENTIFIER_TEST => return false,
+        _ => {}
+    }
     if NOT_A_SECRET_SHAPE.is_match(value) && !(strength == NameStrength::Strong && is_hex_or_uuid(value)) {
         return false;
     }
@@ -149,7 +176,116 @@ pub fn looks_like_secret(value: &str, strength: NameStrength) -> bool {
 /// A UUID, or hex with both letters and digits (digits alone are a number, not a key).
 fn is_hex_or_uuid(value: &str) -> bool {
     UUID.is_match(value)
-        || (HEX.is_match(value) && value.bytes().any(|b| b.is_ascii_digit()) && value.bytes().any(|b| b.is_ascii_alphabetic()))
+        || (HEX.is_match(value)
+            && value.bytes().any(|b| b.is_ascii_digit())
+            && value.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
+/// How an identifier-looking value is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentifierShape {
+    /// One word: `important`, `Important`, `SSLKEYLOGFILE`.
+    Word,
+    /// Words joined by `_ - . $` (or namespaced by `: # @ /`): `Win32_Security`.
+    Separated,
+    /// Words joined by case changes only: `dangerouslySetInnerHTML`.
+    Camel,
+}
+
+/// Whether `value` is made of words, as identifiers and constants are, and how.
+///
+/// Split at separators and case changes, every word must be a number or a
+/// pronounceable run of letters (maybe with a number after it), few may be
+/// single letters, and at least half (a third, when separators join them) must
+/// be real words of three or more letters with a vowel. Random keys almost always break one of these
+/// (`…WfqUyHRSIf8NFm…`), but short camel-case keys are too often taken for
+/// identifiers to be tested (see [`MIN_LEN_IDENTIFIER_TEST`] and the ignored
+/// test `random_keys_rarely_look_like_identifiers`).
+pub fn identifier_shape(value: &str) -> Option<IdentifierShape> {
+    let trimmed = value.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    // Namespaced names (`vue:beforeUpdate`, `Graph#cached`, `scope/name`) are
+    // identifiers when every part is; other symbols (`p4ss!w0rd%`) are a
+    // password's, not an identifier's.
+    if trimmed.contains([':', '#', '@', '/']) {
+        let all = trimmed
+            .split([':', '#', '@', '/'])
+            .all(|part| !part.is_empty() && identifier_shape(part).is_some());
+        return all.then_some(IdentifierShape::Separated);
+    }
+    let separator = |b: u8| matches!(b, b'_' | b'-' | b'.' | b'$');
+    if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_alphanumeric() || separator(b)) {
+        return None;
+    }
+    if trimmed.bytes().all(|b| b.is_ascii_alphabetic()) && !has_inner_case_change(trimmed) {
+        return Some(IdentifierShape::Word);
+    }
+    let separated = trimmed.bytes().any(separator);
+    // camelCase names carry at most one number (`oauth2Token`); random keys scatter digits.
+    let digit_runs = trimmed
+        .as_bytes()
+        .windows(2)
+        .filter(|w| !w[0].is_ascii_digit() && w[1].is_ascii_digit())
+        .count()
+        + usize::from(trimmed.starts_with(|c: char| c.is_ascii_digit()));
+    if !separated && digit_runs > 1 {
+        return None;
+    }
+    let words = split_words(trimmed);
+    if words.len() < 2 {
+        return None;
+    }
+    let (mut singles, mut real, mut counted) = (0usize, 0usize, 0usize);
+    for word in &words {
+        let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+        if letters.is_empty() {
+            continue; // a number
+        }
+        counted += 1;
+        if !letters.bytes().all(|b| b.is_ascii_lowercase()) {
+            if letters.len() <= 4 {
+                continue; // a short code with digits inside: `d2i`, `x86`
+            }
+            return None;
+        }
+        if letters.len() < 2 {
+            singles += 1;
+            continue;
+        }
+        let vowels = letters.bytes().filter(|b| b"aeiouy".contains(b)).count();
+        let mut consonant_run = 0;
+        for b in letters.bytes() {
+            consonant_run = if b"aeiouy".contains(&b) { 0 } else { consonant_run + 1 };
+            if consonant_run > 4 {
+                return None;
+            }
+        }
+        if letters.len() >= 5 && vowels == 0 {
+            return None;
+        }
+        if letters.len() >= 3 && vowels > 0 {
+            real += 1;
+        }
+    }
+    // `a_rest_parameter_or_a_binding`: phrases joined by separators may have a few one-letter words.
+    let (allowed_singles, real_share) = if separated { ((counted / 4).max(1), 3) } else { (1, 2) };
+    let words_ok = singles <= allowed_singles && real >= 1 && real * real_share >= counted - singles;
+    words_ok.then_some(if separated {
+        IdentifierShape::Separated
+    } else {
+        IdentifierShape::Camel
+    })
+}
+
+/// Whether `value` looks like an identifier, at any length.
+pub fn looks_like_identifier(value: &str) -> bool {
+    identifier_shape(value).is_some()
+}
+
+/// `aBc`: a lower-case letter followed by an upper-case one.
+fn has_inner_case_change(word: &str) -> bool {
+    word.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// Whether `value` as a whole is a placeholder.
@@ -202,14 +338,52 @@ mod tests {
     #[test]
     fn placeholders_and_code_shapes_fail() {
         for v in [
-            "your_client_secret", "<your-token>", "${MIRO_CLIENT_SECRET}", "{{ secrets.TOKEN }}", "$API_KEY",
-            "xxxxxxxxxxxxxxxx", "********", "changeme", "password123", "test-token", "not-a-real-token",
-            "changePassword", "SessionToken", "client-secret", "MIRO_CLIENT_SECRET", "auth.errors.invalid_token",
-            "/api/v1/token", "application/json", "https://api.miro.com/v1/oauth/token", "key.pem", "12345678901234",
-            "1.2.3-beta.1", "placeholder-prod-db-password", "my-super-secret", "example_key_123", "abc12345",
-            "Your password is incorrect", "uXjVOD1ZeKw=", "0123456789abcdef", "sk_live_...", "fake_key_9f8e7d6c",
-            "TODO_FILL_ME", "env:MIRO_SECRET", "%DB_PASSWORD%", "hunter2", "aaaaaaaaaaaa", "yourApiKeyHere",
-            "98234756", "2026-11-29T10:00:00", "null", "mailto:security@acme.io",
+            "your_client_secret",
+            "<your-token>",
+            "${MIRO_CLIENT_SECRET}",
+            "{{ secrets.TOKEN }}",
+            "$API_KEY",
+            "xxxxxxxxxxxxxxxx",
+            "********",
+            "changeme",
+            "password123",
+            "test-token",
+            "not-a-real-token",
+            "changePassword",
+            "SessionToken",
+            "client-secret",
+            "MIRO_CLIENT_SECRET",
+            "auth.errors.invalid_token",
+            "/api/v1/token",
+            "application/json",
+            "https://api.miro.com/v1/oauth/token",
+            "key.pem",
+            "12345678901234",
+            "1.2.3-beta.1",
+            "placeholder-prod-db-password",
+            "my-super-secret",
+            "example_key_123",
+            "abc12345",
+            "Your password is incorrect",
+            "uXjVOD1ZeKw=",
+            "0123456789abcdef",
+            "sk_live_...",
+            "fake_key_9f8e7d6c",
+            "TODO_FILL_ME",
+            "env:MIRO_SECRET",
+            "%DB_PASSWORD%",
+            "hunter2",
+            "aaaaaaaaaaaa",
+            "yourApiKeyHere",
+            "98234756",
+            "2026-11-29T10:00:00",
+            "null",
+            "mailto:security@acme.io",
+            "::js_sys::Object",
+            "__WEBPACK_MODULE_REFERENCE__",
+            "Disp.val={val}",
+            "toString()",
+            "Option<T>",
         ] {
             assert!(!looks_like_secret(v, Strong), "{v}");
         }
@@ -224,7 +398,52 @@ mod tests {
         assert!(!looks_like_secret("95d6dffc0d627cdb72d6abd3bbecabba", Weak));
         assert!(looks_like_secret("95d6dffc0d627cdb72d6abd3bbecabba", Strong));
         assert!(!looks_like_secret("Xk9vR2pLmQ7t", Weak), "too short for a weak name");
-        assert!(!looks_like_secret("abcdefghijklmnopqrstuv", Weak), "one character class");
+        assert!(
+            !looks_like_secret("abcdefghijklmnopqrstuv", Weak),
+            "one character class"
+        );
+        assert!(looks_like_secret("zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0", Weak));
+    }
+
+    #[test]
+    fn identifiers_are_not_secrets() {
+        for identifier in [
+            "Win32_Foundation",
+            "dangerouslySetInnerHTML",
+            "aws_lc_0_47_0_AES_set_encrypt_key",
+            "JSDocCommentTextToken",
+            "VSMVertical",
+            "stencilZPass",
+            "@NgModule",
+            "!important",
+            "DOMTokenList",
+            "SSLKEYLOGFILE",
+            "__webpack_require__.f",
+            "ECPrivateKey",
+            "vue:beforeUpdate",
+            "ModuleGraph#cached",
+            "A_rest_parameter_or_binding_pattern_may_not_have_a_trailing_comma_1013",
+            "Win32_Security",
+            "aws_lc_0_47_0_d2i_DSAparams",
+        ] {
+            assert!(looks_like_identifier(identifier), "{identifier}");
+            let camel = identifier_shape(identifier) == Some(IdentifierShape::Camel);
+            if !camel || identifier.len() >= MIN_LEN_IDENTIFIER_TEST {
+                assert!(!looks_like_secret(identifier, Strong), "{identifier}");
+            }
+        }
+        for key in [
+            "cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35",
+            "Xk9vR2pLmQ7t",
+            "H5mMDdwin86TkVYCM7l8GQlc",
+            "itGPUy1PgDECIvSWA0Z7o0gF",
+            "p@ss#w0rd",
+            "Tr0ub4dor&3",
+            "Bc5O_x2A7CzMp1GAawTCEe6OQxL",
+            "^fWK3WO@WRIPPI",
+        ] {
+            assert!(!looks_like_identifier(key), "{key}");
+        }
     }
 
     #[test]
@@ -232,6 +451,41 @@ mod tests {
         let value = "Bearer cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35";
         assert_eq!(secret_in_value(value, Strong, true), Some(7..value.len()));
         assert_eq!(secret_in_value("Bearer ${TOKEN}", Strong, true), None);
-        assert_eq!(secret_in_value(value, Strong, false), None, "spaces are not allowed outside headers");
+        assert_eq!(
+            secret_in_value(value, Strong, false),
+            None,
+            "spaces are not allowed outside headers"
+        );
+    }
+}
+
+#[cfg(test)]
+mod identifier_rate {
+    use super::*;
+
+    /// Prints how often random keys look like identifiers (run with --ignored --nocapture).
+    #[test]
+    #[ignore]
+    fn random_keys_rarely_look_like_identifiers() {
+        let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').chain(b'0'..=b'9').collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for len in [8, 12, 16, 24, 32, 40] {
+            let trials = 20_000;
+            let hits = (0..trials)
+                .filter(|_| {
+                    let key: String = (0..len)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                        .collect();
+                    looks_like_identifier(&key)
+                })
+                .count();
+            println!("{len:3} chars: {:.4}", hits as f64 / trials as f64);
+        }
     }
 }
