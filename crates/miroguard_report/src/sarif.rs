@@ -215,6 +215,13 @@ fn context_region(finding: &Finding, opts: &OutputOptions) -> Option<sarif::Regi
     }
     let first_line = i64::from(snippet.first_line.max(1));
     let line_count = i64::try_from(text.split('\n').count()).unwrap_or(1);
+    // A snippet can stop short of a long multi-line region (a PEM key); it is
+    // then no superset, and no context region at all is better than a wrong one.
+    let (start_line, _) = line_column(finding.start);
+    let (end_line, _) = line_column(finding.end);
+    if first_line > start_line || first_line + line_count - 1 < end_line {
+        return None;
+    }
     Some(
         sarif::Region::builder()
             .start_line(first_line)

@@ -1,6 +1,6 @@
 //! Measures single-thread throughput on a corpus: parse only, then parse and lower.
 //!
-//! `cargo run --release -p miroguard_js --example throughput [DIR]`
+//! `cargo run --release -p miroguard_js --example js_throughput [DIR]`
 //! (default `~/.cache/miroguard-bench/corpus/js`). Reads every `.js` and `.ts`
 //! file into memory first, so only parsing and lowering are timed.
 

@@ -1,7 +1,7 @@
 //! Throughput of the Rust front end on the benchmark corpus, in one thread:
 //!
 //! ```text
-//! cargo run --release -p miroguard_rust --example throughput [DIR]
+//! cargo run --release -p miroguard_rust --example rust_throughput [DIR]
 //! ```
 //!
 //! DIR defaults to `~/.cache/miroguard-bench/corpus/rust`. Files are read into
