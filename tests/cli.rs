@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_miroguard");
 
 /// A secret that must never appear in output unless `--show-secrets` is given.
+// miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
 const TS_SECRET: &str = "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0";
 
 fn data_app() -> PathBuf {
@@ -236,6 +237,7 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
         ("latin1.env", &invalid_utf8),
         (
             "logo.png",
+            // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR ghp_uQG3JSr3lpxGut6VkYi3EU5qFWjxOlHCsHO4",
         ),
     ]);
@@ -325,6 +327,7 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
         ("public/app.min.js", secret_line.as_bytes()),
         (
             "package-lock.json",
+            // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
             b"{\"integrity\": \"sha512-AKIALAKPSA4OA673I4BY\", \"apiKey\": \"zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0\"}\n",
         ),
         (".hidden/config.js", secret_line.as_bytes()),

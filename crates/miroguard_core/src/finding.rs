@@ -263,6 +263,7 @@ mod tests {
 
     #[test]
     fn snippet_render_redacts_and_moves_the_highlight() {
+        // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
         let text = "const KEY = \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"; // x".to_string();
         let start = text.find("ghp_").unwrap();
         let end = start + 40;

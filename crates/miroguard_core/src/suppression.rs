@@ -64,16 +64,34 @@ pub fn find_suppressions(text: &str, index: &LineIndex) -> (Vec<Suppression>, Ve
 }
 
 /// If `before` (the line up to the marker) opens a comment, the code before that comment.
+///
+/// A marker inside a string (`"// miroguard-ignore[x]"`) or inside inline code
+/// in a comment or document (`` `// miroguard-ignore[x]: why` ``, as in docs
+/// that explain the syntax) is not a suppression: an odd number of `"` before
+/// the comment opener, or of backticks between it and the marker, says so.
 fn comment_prefix(before: &str) -> Option<&str> {
     let trimmed = before.trim_start();
-    if trimmed.starts_with('*') {
-        return Some(""); // continuation line of a block comment
+    let opener = if trimmed.starts_with('*') {
+        before.len() - trimmed.len() // continuation line of a block comment
+    } else {
+        ["//", "/*", "#", "<!--", "{/*"]
+            .iter()
+            .filter_map(|opener| before.find(opener))
+            .min()?
+    };
+    let (code, comment) = before.split_at(opener);
+    // Escaped quotes (`\"`) do not open or close anything.
+    let odd = |text: &str, quote: char| {
+        text.match_indices(quote)
+            .filter(|(i, _)| !text[..*i].ends_with('\\'))
+            .count()
+            % 2
+            == 1
+    };
+    if odd(code, '"') || odd(code, '`') || odd(comment, '`') {
+        return None;
     }
-    ["//", "/*", "#", "<!--", "{/*"]
-        .iter()
-        .filter_map(|opener| before.find(opener))
-        .min()
-        .map(|at| &before[..at])
+    Some(if trimmed.starts_with('*') { "" } else { code })
 }
 
 /// What follows the marker: `[rule-a, rule-b]: reason`.
@@ -162,6 +180,14 @@ mod tests {
         assert_eq!(found[0].reason.as_deref(), Some("why"));
         assert_eq!(found[1].reason.as_deref(), Some("html"));
         assert_eq!(found[1].target_line, 2);
+    }
+
+    #[test]
+    fn markers_in_strings_and_inline_code_are_not_suppressions() {
+        let text = "let s = \"// miroguard-ignore[r]: x\";\n//! Write `// miroguard-ignore[rule-id]: reason`.\n# Use `# miroguard-ignore[r]` in YAML\n";
+        let (found, bad) = find(text);
+        assert!(found.is_empty(), "{found:?}");
+        assert!(bad.is_empty());
     }
 
     #[test]

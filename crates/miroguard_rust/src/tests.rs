@@ -177,6 +177,7 @@ const SEEDS: &[&str] = &[
 use std::{collections::HashMap, env};
 #[derive(Debug, Clone)]
 pub struct Config { api_key: String, url: &'static str }
+// miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
 const KEY: &str = "sk_live_0123456789abcdef"; // a secret
 static RAW: &str = r#"raw "quoted" /* not a comment */"#;
 impl Config {

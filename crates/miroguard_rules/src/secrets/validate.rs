@@ -157,11 +157,14 @@ mod tests {
 
     #[test]
     fn miro_tokens_decode_to_an_origin() {
+        // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
         assert!(miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_c2LufYNuydk9sgEWl2agE4aE-Yh"));
+        // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
         assert!(miro_token("eyJtaXJvLm9yaWdpbiI6InVzMDEifQ_KNLI5MP2rdfqr6R7wIH3qS3205Z"));
         assert!(!miro_token("eyJtaXJvLm9yaWdpbiI6XXXXXXXX_c2LufYNuydk9sgEWl2agE4aE-Yh"));
         assert!(!miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_short"));
         assert!(
+            // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
             miro_token("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Bc5O_x2A7CzMp1GAawTCEe6OQxL"),
             "tails may contain `_`"
         );
@@ -169,6 +172,7 @@ mod tests {
 
     #[test]
     fn jwts_need_json_header_and_payload() {
+        // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
         let good = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzNDU4NzY0NTE3NTE3ODE5MDAwIiwidGVhbSI6IjM0NTg3NjQ1MTc1MTc4MTkwMDEiLCJpYXQiOjE3NjQwMDAwMDAsImV4cCI6MTc5NTUzNjAwMH0.pje_Kh46D4edjX99BjeOIuD3dZ2Mow73MvDSro3V5w3";
         assert!(jwt(good));
         assert!(!jwt(
