@@ -33,11 +33,15 @@ dir_of() { case $1 in rust) echo "$CORPUS/rust" ;; js) echo "$CORPUS/js" ;; whol
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 files_of() { find "$1" -type f | wc -l; }
 
-# One timed run: prints "wall user sys maxrss_kb".
+# One timed run: prints "wall user sys maxrss_kb". The tool's own output is discarded.
+# Reports go to a scratch directory: some tools replace their report file,
+# which must never be /dev/null.
+SCRATCH=$(mktemp -d)
+TIMES=$SCRATCH/times
+trap 'rm -rf "$SCRATCH"' EXIT
 timed() {
-  local out
-  out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
-  echo "$out"
+  /usr/bin/time -o "$TIMES" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$TIMES"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -72,13 +76,13 @@ echo "# $(date -u +%Y-%m-%d) on $(nproc) cores; $RUNS runs after a warm-up; medi
 printf '%-12s %-6s %8s %8s %8s %9s %8s\n' tool target wall_s cpu_s MB/s files/s rss_MB
 for target in "${TARGETS[@]}"; do
   dir=$(dir_of "$target")
-  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o /dev/null "$dir"
+  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "$dir"
   [ "$PEERS" = 1 ] || continue
   if [ -n "$rg_bin" ]; then
     measure ripgrep "$target" "$rg_bin" -c --no-ignore -e '(?i)(api|secret|token)[_-]?key\s*[:=]\s*["'"'"'][A-Za-z0-9]{16,}' "$dir"
   fi
   if [ -n "$gitleaks_bin" ]; then
-    measure gitleaks "$target" "$gitleaks_bin" dir --no-banner --exit-code 0 --report-path /dev/null "$dir"
+    measure gitleaks "$target" "$gitleaks_bin" dir --no-banner --exit-code 0 --redact --report-format json --report-path "$SCRATCH/gitleaks.json" "$dir"
   fi
   if [ -n "$ripsecrets_bin" ]; then
     measure ripsecrets "$target" "$ripsecrets_bin" "$dir"

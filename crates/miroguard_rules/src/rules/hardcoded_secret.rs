@@ -337,6 +337,7 @@ mod tests {
     fn user_allowlist_drops_secrets() {
         let allow = miroguard_core::config::compile_whole_value_regex("ghp_uQG3.*").expect("valid");
         let rule = HardcodedSecret::new(&[], &[allow]).expect("loads");
+        // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
         assert!(provider_hits(&rule, "t = ghp_uQG3JSr3lpxGut6VkYi3EU5qFWjxOlHCsHO4").is_empty());
     }
 
@@ -345,6 +346,7 @@ mod tests {
         let rule = rule();
         let hits = provider_hits(
             &rule,
+            // miroguard-ignore[hardcoded-secret]: a fake credential in the provider's format, for this test
             "//registry.npmjs.org/:_authToken=npm_DC2k3Ei29oJDrcWgvVm2A9YhlnStQ0DxwqkA",
         );
         assert_eq!(hits.len(), 1, "{hits:?}");

@@ -97,17 +97,16 @@ fn jwt(secret: &str) -> bool {
 }
 
 fn pem_private_key(secret: &str) -> bool {
+    // Lines may carry escaped newlines, line continuations and the comment
+    // prefixes of a key pasted into a doc comment.
     let body: String = secret
         .lines()
         .flat_map(|line| line.split("\\n"))
         .flat_map(|line| line.split("\\r"))
-        .map(str::trim)
+        .map(|line| line.trim().trim_start_matches(['/', '!', '#', '*']).trim().trim_end_matches('\\').trim())
         .filter(|line| !line.starts_with("-----") && !line.contains(':'))
         .collect();
-    let base64_chars = body
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
-        .count();
+    let base64_chars = body.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).count();
     base64_chars >= 64 && base64_chars * 10 >= body.len() * 9 && !is_placeholder(&body)
 }
 
