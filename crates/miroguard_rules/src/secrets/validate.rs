@@ -103,10 +103,19 @@ fn pem_private_key(secret: &str) -> bool {
         .lines()
         .flat_map(|line| line.split("\\n"))
         .flat_map(|line| line.split("\\r"))
-        .map(|line| line.trim().trim_start_matches(['/', '!', '#', '*']).trim().trim_end_matches('\\').trim())
+        .map(|line| {
+            line.trim()
+                .trim_start_matches(['/', '!', '#', '*'])
+                .trim()
+                .trim_end_matches('\\')
+                .trim()
+        })
         .filter(|line| !line.starts_with("-----") && !line.contains(':'))
         .collect();
-    let base64_chars = body.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).count();
+    let base64_chars = body
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .count();
     base64_chars >= 64 && base64_chars * 10 >= body.len() * 9 && !is_placeholder(&body)
 }
 
