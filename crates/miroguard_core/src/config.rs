@@ -85,6 +85,18 @@ pub struct Config {
     pub secret_allowlist: Vec<Regex>,
     /// The user's own secret detectors.
     pub detectors: Vec<DetectorSpec>,
+    /// Globs (gitignore-style, relative to the config file's directory) of files
+    /// the user declares browser or server code, overriding the classification.
+    pub context: ContextOverrides,
+}
+
+/// `[context]`: files declared browser or server code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextOverrides {
+    /// Globs of browser code.
+    pub browser: Vec<String>,
+    /// Globs of server code.
+    pub server: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +108,17 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<Level>>,
     #[serde(default)]
     secrets: RawSecrets,
+    #[serde(default)]
+    context: RawContext,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    #[serde(default)]
+    browser: Vec<Spanned<String>>,
+    #[serde(default)]
+    server: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -115,18 +138,22 @@ impl Config {
             ConfigError::at(path, text, error.span(), message)
         })?;
 
-        let mut exclude = Vec::with_capacity(raw.exclude.len());
-        for glob in raw.exclude {
-            if let Err(error) = globset::Glob::new(glob.get_ref()) {
-                return Err(ConfigError::at(
-                    path,
-                    text,
-                    Some(glob.span()),
-                    format!("invalid glob in `exclude`: {}", error.kind()),
-                ));
+        let globs = |list: Vec<Spanned<String>>, key: &str| -> Result<Vec<String>, ConfigError> {
+            let mut out = Vec::with_capacity(list.len());
+            for glob in list {
+                if let Err(error) = globset::Glob::new(glob.get_ref()) {
+                    let message = format!("invalid glob in `{key}`: {}", error.kind());
+                    return Err(ConfigError::at(path, text, Some(glob.span()), message));
+                }
+                out.push(glob.into_inner());
             }
-            exclude.push(glob.into_inner());
-        }
+            Ok(out)
+        };
+        let exclude = globs(raw.exclude, "exclude")?;
+        let context = ContextOverrides {
+            browser: globs(raw.context.browser, "context.browser")?,
+            server: globs(raw.context.server, "context.server")?,
+        };
 
         let mut secret_allowlist = Vec::with_capacity(raw.secrets.allowlist.len());
         for pattern in raw.secrets.allowlist {
@@ -153,6 +180,7 @@ impl Config {
             exclude,
             secret_allowlist,
             detectors: raw.secrets.detectors,
+            context,
         })
     }
 
@@ -237,6 +265,10 @@ id = "acme-key"
 title = "ACME API key"
 regex = 'acme_[a-z0-9]{32}'
 keywords = ["acme_"]
+
+[context]
+browser = ["web/**"]
+server = ["api/**", "lambda/*.js"]
 "#,
         )
         .unwrap();
@@ -246,6 +278,8 @@ keywords = ["acme_"]
         assert!(config.allows_secret("sk_test_abc"));
         assert!(!config.allows_secret("xsk_test_abc"));
         assert_eq!(config.detectors[0].id.get_ref(), "acme-key");
+        assert_eq!(config.context.browser, ["web/**"]);
+        assert_eq!(config.context.server.len(), 2);
     }
 
     #[test]
@@ -276,6 +310,13 @@ keywords = ["acme_"]
     fn bad_globs_are_errors_with_a_line() {
         let error = parse("exclude = [\"a/{b\"]\n").unwrap_err();
         assert_eq!(error.line, Some(1), "{error}");
+    }
+
+    #[test]
+    fn bad_context_globs_are_errors_with_a_line() {
+        let error = parse("[context]\nbrowser = [\"ok/**\", \"web/{a\"]\n").unwrap_err();
+        assert_eq!(error.line, Some(2), "{error}");
+        assert!(error.message.contains("context.browser"), "{error}");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Finding {
     pub fingerprint: String,
     /// The source lines around the finding.
     pub snippet: Option<Snippet>,
+    /// How the finding depends on where its file runs, until the engine resolves it.
+    pub class_dependence: Option<crate::runtime::ClassDependence>,
 }
 
 impl Finding {
@@ -57,7 +59,14 @@ impl Finding {
             secret_span: None,
             fingerprint: String::new(),
             snippet: None,
+            class_dependence: None,
         }
+    }
+
+    /// Makes the finding depend on where its file runs.
+    pub fn depending_on_class(mut self, dependence: crate::runtime::ClassDependence) -> Finding {
+        self.class_dependence = Some(dependence);
+        self
     }
 
     /// Names the detector that matched.

@@ -63,6 +63,13 @@ pub struct FileContext {
     pub language: Language,
     /// Whether the file is test code (by path); findings of most detectors drop one level there.
     pub is_test: bool,
+    /// Where the file's code runs, when it is known before the file is checked
+    /// (an editor with a classified workspace). The CLI classifies after
+    /// reading the tree and resolves class-dependent findings then.
+    pub class: Option<crate::runtime::FileClass>,
+    /// Whether a `.gitignore` rule excludes the file (only computed for files
+    /// where a rule asks, such as `.env` files scanned with `--no-ignore`).
+    pub git_ignored: bool,
 }
 
 impl FileContext {
@@ -73,6 +80,8 @@ impl FileContext {
         FileContext {
             language: Language::from_path(path),
             is_test: is_test_path(&display_path),
+            class: None,
+            git_ignored: false,
             display_path,
         }
     }

@@ -64,6 +64,11 @@ pub struct RuleMeta {
     pub languages: Vec<String>,
     /// Full help in Markdown: what, why, how to fix, an example, references.
     pub help: String,
+    /// Rules whose findings this rule's findings replace when they cover the
+    /// same text (`client-secret-in-browser-code` replaces `hardcoded-secret`
+    /// in browser code: one finding, the more specific one).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
 }
 
 impl RuleMeta {
@@ -119,6 +124,7 @@ mod tests {
             tags: vec!["secrets".into()],
             languages: vec!["rust".into()],
             help: "h".into(),
+            supersedes: vec![],
         }
     }
 

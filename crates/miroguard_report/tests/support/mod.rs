@@ -55,6 +55,7 @@ pub fn rule(
                 "## What it does\n\nFinds {}.\n\n## How to fix it\n\nSee the guideline.\n",
                 title.to_lowercase()
             ),
+            supersedes: vec![],
         },
         severity,
     }
