@@ -208,6 +208,8 @@ pub enum NotificationKind {
     TooDeep,
     /// A symbolic link, which the scan does not follow.
     Symlink,
+    /// Browser code reaches a module that must stay on the server.
+    ClassConflict,
     /// A suppression comment or configuration entry that needs attention.
     Config,
 }
@@ -223,6 +225,7 @@ impl NotificationKind {
             NotificationKind::SyntaxError => "syntax-error",
             NotificationKind::TooDeep => "too-deep",
             NotificationKind::Symlink => "symlink",
+            NotificationKind::ClassConflict => "class-conflict",
             NotificationKind::Config => "config",
         }
     }

@@ -29,6 +29,10 @@ pub struct DetectorSpec {
     /// Severity of its findings, if not the rule's.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// Whether the key is meant to be used in browsers (a Google browser key
+    /// restricted by referrer): in browser code a finding is only a note.
+    #[serde(default)]
+    pub public_in_browser: bool,
     /// Regexes that drop a match when they match the whole secret.
     #[serde(default)]
     pub allowlist: Vec<Spanned<String>>,

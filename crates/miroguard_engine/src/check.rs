@@ -1,14 +1,16 @@
 //! One file through the rules: prefilter, parse if needed, check, suppress, finalize.
 
 use crate::parse::parse;
-use crate::{Engine, finalize, suppress};
-use miroguard_core::{FileContext, Finding, Notification};
+use crate::{Engine, finalize, resolve, suppress};
+use miroguard_core::{FileClass, FileContext, Finding, Notification};
 use miroguard_rules::{FileInput, KeywordHits};
 
 /// What checking one file produced.
 #[derive(Clone, Debug, Default)]
 pub struct FileReport {
     /// Findings, sorted by position, with positions, snippets and fingerprints.
+    /// When the file's class was not known, some may still depend on it
+    /// (see [`Engine::resolve_file`]).
     pub findings: Vec<Finding>,
     /// Things the user should know about the file (syntax errors, too-deep code).
     pub notifications: Vec<Notification>,
@@ -56,8 +58,10 @@ impl Engine {
             let start = findings.len();
             rule.check(&input_for(i, facts.as_ref(), parse_failed), &mut findings);
             let default = rule.default_severity();
+            let shift = |severity: miroguard_core::Severity| severity.shifted(default, active.severity);
             for finding in &mut findings[start..] {
-                finding.severity = finding.severity.shifted(default, active.severity);
+                finding.severity = shift(finding.severity);
+                finding.class_dependence = finding.class_dependence.map(|dependence| dependence.map(shift));
             }
         }
         findings.sort_by_key(|f| (f.span.start, f.span.end));
@@ -82,7 +86,19 @@ impl Engine {
             unused_severity,
         );
         finalize::finalize(context, text, &mut findings, &secret_spans);
+        if let Some(class) = context.class {
+            resolve::resolve_classes(&mut findings, |_| Some(class));
+            resolve::apply_supersession(&mut findings, &self.supersedes);
+        }
         report.findings = findings;
         report
+    }
+
+    /// Resolves what `check_text` left open for a file whose class was not
+    /// known then: class-dependent findings take the severity for `class`
+    /// (or go), and superseded findings go.
+    pub fn resolve_file(&self, report: &mut FileReport, class: FileClass) {
+        resolve::resolve_classes(&mut report.findings, |_| Some(class));
+        resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
 }

@@ -12,8 +12,10 @@
 
 mod check;
 mod finalize;
+mod gitignored;
 mod parse;
 mod prefilter;
+mod resolve;
 mod suppress;
 mod walk;
 
@@ -53,6 +55,8 @@ pub struct Engine {
     active: Vec<ActiveRule>,
     prefilter: Prefilter,
     force_parse: bool,
+    /// Active rules' `supersedes` lists, by rule id.
+    supersedes: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Engine {
@@ -104,12 +108,19 @@ impl Engine {
             });
         }
         let prefilter = Prefilter::new(&patterns).map_err(|e| EngineError::Internal(format!("prefilter: {e}")))?;
+        let supersedes = active
+            .iter()
+            .map(|a| &registry.rules()[a.index])
+            .filter(|rule| !rule.meta().supersedes.is_empty())
+            .map(|rule| (rule.id().to_string(), rule.meta().supersedes.clone()))
+            .collect();
         Ok(Engine {
             registry,
             config,
             active,
             prefilter,
             force_parse: false,
+            supersedes,
         })
     }
 
@@ -156,5 +167,8 @@ impl Engine {
 pub fn check_source(path: &Path, text: &str, config: &Config) -> Result<FileReport, EngineError> {
     let engine = Engine::new(config.clone())?;
     let display = path.to_string_lossy().replace('\\', "/");
-    Ok(engine.check_text(&FileContext::from_display_path(display), text))
+    let mut report = engine.check_text(&FileContext::from_display_path(display), text);
+    // Without a classified workspace, nothing says where the file runs.
+    engine.resolve_file(&mut report, miroguard_core::FileClass::Unknown);
+    Ok(report)
 }

@@ -274,6 +274,7 @@ fn kind_words(kind: NotificationKind) -> &'static str {
         NotificationKind::SyntaxError => "syntax error",
         NotificationKind::TooDeep => "too deep",
         NotificationKind::Symlink => "symbolic link",
+        NotificationKind::ClassConflict => "server code in the browser",
         NotificationKind::Config => "configuration",
     }
 }

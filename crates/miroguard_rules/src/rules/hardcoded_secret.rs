@@ -1,22 +1,22 @@
 //! `hardcoded-secret` (R-DATA-2): credentials written into source code and
 //! committed text files.
 //!
-//! Three passes, cheapest first: provider-format detectors over the raw text
-//! of every file (each regex only where one of its keywords occurs); the
-//! generic detector over the Facts of source files that the lexical gate lets
-//! through; and the generic detector over `name = value` pairs of text files
-//! and of source files that did not parse. A provider match wins over a
-//! generic one on the same secret.
+//! The detection itself is the [`SecretScanner`], shared with
+//! `client-secret-in-browser-code` (which reports the same secrets, more
+//! severely, where they reach the browser, and supersedes this rule there);
+//! this file turns its matches into findings: severities, messages, help,
+//! test-code downgrades, and keys that are public by design in browser code.
 
 use crate::secrets::detector::{Detector, DetectorError, DetectorMatch};
-use crate::secrets::generic::{self, GenericMatch, GenericSource};
+use crate::secrets::generic::{GenericMatch, GenericSource};
 use crate::secrets::names::NameStrength;
+use crate::secrets::scanner::{SecretMatch, SecretScanner};
 use crate::{FileInput, Rule};
 use miroguard_core::secret_spec::DetectorSpec;
-use miroguard_core::{Finding, Language, RuleMeta, Span};
+use miroguard_core::{ClassDependence, Finding, RuleMeta, Severity};
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The rule's id.
 pub const ID: &str = "hardcoded-secret";
@@ -36,20 +36,10 @@ struct RuleFile {
     detectors: Vec<DetectorSpec>,
 }
 
-/// Where a detector's keywords sit in the rule's keyword list.
-#[derive(Debug)]
-struct DetectorKeywords {
-    indices: Vec<usize>,
-}
-
 /// The rule.
 pub struct HardcodedSecret {
     meta: RuleMeta,
-    detectors: Vec<Detector>,
-    detector_keywords: Vec<DetectorKeywords>,
-    keywords: Vec<String>,
-    known_examples: HashSet<String>,
-    allowlist: Vec<Regex>,
+    scanner: Arc<SecretScanner>,
 }
 
 /// Why the rule could not be built.
@@ -76,52 +66,22 @@ impl HardcodedSecret {
         for spec in custom {
             detectors.push(Detector::compile(spec).map_err(LoadError::Custom)?);
         }
-        let mut keywords: Vec<String> = Vec::new();
-        let index_of = |keyword: &str, keywords: &mut Vec<String>| match keywords.iter().position(|k| k == keyword) {
-            Some(i) => i,
-            None => {
-                keywords.push(keyword.to_string());
-                keywords.len() - 1
-            }
-        };
-        let detector_keywords = detectors
-            .iter()
-            .map(|d| DetectorKeywords {
-                indices: d.keywords.iter().map(|k| index_of(k, &mut keywords)).collect(),
-            })
-            .collect();
+        let scanner = SecretScanner::new(detectors, file.known_examples, allowlist.to_vec());
         Ok(HardcodedSecret {
             meta: file.rule,
-            detectors,
-            detector_keywords,
-            keywords,
-            known_examples: file.known_examples.into_iter().collect(),
-            allowlist: allowlist.to_vec(),
+            scanner: Arc::new(scanner),
         })
+    }
+
+    /// The secret scanner, shared with the rules that report secrets elsewhere
+    /// (`client-secret-in-browser-code`).
+    pub fn scanner(&self) -> Arc<SecretScanner> {
+        Arc::clone(&self.scanner)
     }
 
     /// The rule's detectors, built-in first.
     pub fn detectors(&self) -> &[Detector] {
-        &self.detectors
-    }
-
-    fn provider_matches(&self, input: &FileInput<'_>) -> Vec<(usize, DetectorMatch)> {
-        let mut out = Vec::new();
-        let mut matches = Vec::new();
-        for (index, (detector, keywords)) in self.detectors.iter().zip(&self.detector_keywords).enumerate() {
-            let may_match = keywords.indices.is_empty() || keywords.indices.iter().any(|&k| input.keywords.contains(k));
-            if !may_match {
-                continue;
-            }
-            matches.clear();
-            detector.find(input.text, &mut matches);
-            out.extend(matches.drain(..).map(|m| (index, m)));
-        }
-        out
-    }
-
-    fn allowed(&self, secret: &str) -> bool {
-        self.known_examples.contains(secret) || self.allowlist.iter().any(|re| re.is_match(secret))
+        self.scanner.detectors()
     }
 
     fn provider_finding(&self, detector: &Detector, m: DetectorMatch) -> Finding {
@@ -131,6 +91,10 @@ impl HardcodedSecret {
             .with_secret(m.secret, m.span);
         if let Some(advice) = &detector.advice {
             finding = finding.with_help(advice.clone());
+        }
+        if detector.public_in_browser {
+            // A key meant for browsers (restricted by referrer) is only a reminder there.
+            finding = finding.depending_on_class(ClassDependence::except_browser(Some(severity), Some(Severity::Note)));
         }
         finding
     }
@@ -169,14 +133,19 @@ impl Rule for HardcodedSecret {
     }
 
     fn keywords(&self) -> &[String] {
-        &self.keywords
+        self.scanner.keywords()
     }
 
     fn extra_docs(&self) -> Option<String> {
         let mut table = String::from("## Detectors\n\n| Detector | Finds | Severity |\n|---|---|---|\n");
-        for detector in &self.detectors {
+        for detector in self.scanner.detectors() {
             let severity = detector.severity.unwrap_or(self.meta.severity);
-            table.push_str(&format!("| `{}` | {} | {} |\n", detector.id, detector.title, severity));
+            let shown = if detector.public_in_browser {
+                format!("{severity} (a note in browser code, where the key is public by design)")
+            } else {
+                severity.to_string()
+            };
+            table.push_str(&format!("| `{}` | {} | {} |\n", detector.id, detector.title, shown));
         }
         table.push_str(&format!(
             "| `generic` | A high-entropy value given a secret-like name | {} (a warning under weak names such as `key` or `session`) |\n",
@@ -186,51 +155,20 @@ impl Rule for HardcodedSecret {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        // The generic detector's names (`key`, `token`…) are in almost every
-        // file, so they are not prefilter keywords: the gate looks for them
-        // next to candidate values instead.
-        input.context.language.is_source() && generic::could_match_in_source(input.text)
+        self.scanner.needs_facts(input)
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
-        let mut provider = self.provider_matches(input);
-        provider.retain(|(_, m)| !self.allowed(&m.secret));
-        // Detectors are listed most specific first: on overlap, the earlier one wins.
-        provider.sort_by_key(|(index, m)| (m.span.start, *index));
-        let mut kept: Vec<(usize, DetectorMatch)> = Vec::with_capacity(provider.len());
-        for (index, m) in provider {
-            match kept.iter_mut().find(|(_, k)| k.span.overlaps(m.span)) {
-                Some(existing) if index < existing.0 => *existing = (index, m),
-                Some(_) => {}
-                None => kept.push((index, m)),
-            }
-        }
-
-        let mut generic_matches = Vec::new();
-        match input.facts {
-            Some(facts) => generic::in_facts(facts, input.text, &mut generic_matches),
-            None if input.context.language == Language::Text || input.parse_failed => {
-                generic::in_text(input.text, &mut generic_matches)
-            }
-            None => {}
-        }
-        let provider_spans: Vec<Span> = kept.iter().map(|(_, m)| m.span).collect();
-        let mut generic_spans: Vec<Span> = Vec::new();
-        generic_matches.retain(|m| {
-            let duplicate = provider_spans.iter().chain(&generic_spans).any(|s| s.overlaps(m.span));
-            let keep = !duplicate && !self.allowed(&m.secret);
-            if keep {
-                generic_spans.push(m.span);
-            }
-            keep
-        });
-
-        for (index, m) in kept {
-            findings.push(self.provider_finding(&self.detectors[index], m));
-        }
-        for m in generic_matches {
-            let in_test_code = input.context.is_test || input.facts.is_some_and(|f| f.in_test_region(m.span));
-            findings.push(self.generic_finding(m, in_test_code));
+        for found in self.scanner.scan(input) {
+            findings.push(match found {
+                SecretMatch::Provider { detector, found } => {
+                    self.provider_finding(self.scanner.detector(detector), found)
+                }
+                SecretMatch::Generic(m) => {
+                    let in_test_code = input.context.is_test || input.facts.is_some_and(|f| f.in_test_region(m.span));
+                    self.generic_finding(m, in_test_code)
+                }
+            });
         }
     }
 }
@@ -248,7 +186,7 @@ mod tests {
     /// Runs the rule's provider detectors the way the engine does: keywords first.
     fn provider_hits(rule: &HardcodedSecret, text: &str) -> Vec<(String, String)> {
         let lower = text.to_ascii_lowercase();
-        let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
+        let hits: Vec<bool> = rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect();
         let context = FileContext::from_display_path("sample.txt");
         let input = FileInput {
             context: &context,

@@ -20,6 +20,8 @@ pub struct Detector {
     pub severity: Option<Severity>,
     /// Advice shown with its findings.
     pub advice: Option<String>,
+    /// Whether the key is public by design in browser code.
+    pub public_in_browser: bool,
     regex: Regex,
     secret_group: usize,
     host_group: Option<usize>,
@@ -106,6 +108,7 @@ impl Detector {
             keywords,
             severity: spec.severity,
             advice: spec.advice.clone(),
+            public_in_browser: spec.public_in_browser,
             regex,
             secret_group,
             host_group,

@@ -7,5 +7,6 @@ pub mod entropy;
 pub mod generic;
 pub mod names;
 pub mod pairs;
+pub mod scanner;
 pub mod validate;
 pub mod values;
