@@ -489,3 +489,23 @@ fn fixtures_sarif_passes_the_sarif_multitool() {
     let errors = sarif_validator::errors(&reported);
     assert!(errors.is_empty(), "SARIF Multitool errors:\n{}", errors.join("\n"));
 }
+
+// ---------------------------------------------------------------- classification
+
+#[test]
+fn classify_output_snapshots() {
+    let projects = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/projects")
+        .canonicalize()
+        .expect("projects");
+    for project in ["next-app", "vite-react-panel"] {
+        let dir = projects.join(project);
+        let text = run(&dir, &["classify"]);
+        assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+        insta::assert_snapshot!(format!("classify_{project}_text"), stdout(&text));
+        let json = run(&dir, &["classify", "--format", "json"]);
+        let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("classify JSON");
+        assert!(value["files"].as_array().is_some_and(|files| !files.is_empty()));
+        insta::assert_snapshot!(format!("classify_{project}_json"), stdout(&json));
+    }
+}

@@ -1,8 +1,10 @@
-//! The fixtures harness: every file under `fixtures/<rule-id>/` is scanned as
-//! a project. A line containing `expect: <rule-id>` (optionally
-//! `expect: <rule-id>(<severity>)`) must get exactly one finding of that rule
-//! starting on it; any finding without such a line, and any such line without
-//! a finding, fails the test.
+//! The fixtures harness: every folder `fixtures/<rule-id>/`, and every app
+//! under `fixtures/projects/`, is scanned as a project. A line containing
+//! `expect: <rule-id>` (optionally `expect: <rule-id>(<severity>)`) must get
+//! exactly one finding of that rule starting on it; any finding without such a
+//! line, and any such line without a finding, fails the test. In the apps,
+//! every JS/TS and Rust file says where it runs in a `class: <class>` comment
+//! on one of its first lines, and the classification must agree.
 
 use miroguard_core::{Config, Finding, Severity};
 use miroguard_engine::{Engine, ScanOptions};
@@ -73,6 +75,39 @@ fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// `fixtures/<rule-id>/` for each rule, and each app under `fixtures/projects/`.
+fn fixture_roots() -> Vec<PathBuf> {
+    let subdirs = |dir: &Path| -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("readable")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        dirs
+    };
+    let engine = Engine::new(Config::default()).expect("engine builds");
+    let mut roots = Vec::new();
+    for dir in subdirs(&fixtures_dir()) {
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if name == "projects" {
+            roots.extend(subdirs(&dir));
+        } else {
+            assert!(engine.registry().get(&name).is_some(), "fixtures/{name} names no rule");
+            roots.push(dir);
+        }
+    }
+    roots
+}
+
+fn project_dirs() -> Vec<PathBuf> {
+    fixture_roots()
+        .into_iter()
+        .filter(|dir| dir.parent().is_some_and(|p| p.ends_with("projects")))
+        .collect()
+}
+
 fn scan(dir: &Path, engine: &Engine) -> Vec<Finding> {
     let options = ScanOptions::new(dir.to_path_buf());
     engine.scan(&options, &AtomicUsize::new(0)).expect("scan runs").findings
@@ -83,19 +118,12 @@ fn fixtures_match_their_expectations() {
     let engine = Engine::new(Config::default()).expect("engine builds");
     let mut failures = Vec::new();
     let mut totals: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    rule_dirs.sort();
-    for dir in rule_dirs {
-        let rule_id = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        assert!(
-            engine.registry().get(&rule_id).is_some(),
-            "fixtures/{rule_id} names no rule"
-        );
+    for dir in fixture_roots() {
+        let rule_id = dir
+            .strip_prefix(fixtures_dir())
+            .unwrap_or(&dir)
+            .to_string_lossy()
+            .replace('\\', "/");
         let mut files = Vec::new();
         all_files(&dir, &mut files);
         let mut expected: BTreeMap<(String, u32), Vec<Expectation>> = BTreeMap::new();
@@ -183,6 +211,73 @@ fn lexical_tier_loses_no_finding() {
     let a: Vec<_> = a.iter().map(key).collect();
     let b: Vec<_> = b.iter().map(key).collect();
     assert_eq!(a, b, "the lexical tier and the full parse disagree");
+}
+
+/// The `class: <class>` marker on one of a file's first five lines.
+fn class_marker(text: &str) -> Option<String> {
+    text.lines().take(5).find_map(|line| {
+        let at = line.find("class: ")?;
+        let class: String = line[at + "class: ".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+            .collect();
+        (!class.is_empty()).then_some(class)
+    })
+}
+
+#[test]
+fn apps_are_classified_as_their_files_say() {
+    let engine = Engine::new(Config::default()).expect("engine builds");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let projects = project_dirs();
+    assert!(
+        projects.len() >= 5,
+        "expected the app fixtures under fixtures/projects/"
+    );
+    for dir in projects {
+        let options = ScanOptions::new(dir.clone());
+        let (context, _) = engine.classify(&options, &AtomicUsize::new(0)).expect("classify runs");
+        let mut files = Vec::new();
+        all_files(&dir, &mut files);
+        for file in files {
+            let display = file
+                .strip_prefix(&dir)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let code = ["rs", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]
+                .iter()
+                .any(|ext| file.extension().and_then(|e| e.to_str()) == Some(ext));
+            if !code {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let project = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let Some(expected) = class_marker(&text) else {
+                failures.push(format!("{project}/{display}: no `class:` marker"));
+                continue;
+            };
+            let actual = context
+                .get(&display)
+                .map(|c| (c.class.as_str().to_string(), c.reasons.join("; ")));
+            checked += 1;
+            match actual {
+                Some((class, _)) if class == expected => {}
+                Some((class, reasons)) => failures.push(format!(
+                    "{project}/{display}: classified {class} ({reasons}), expected {expected}"
+                )),
+                None => failures.push(format!("{project}/{display}: not classified, expected {expected}")),
+            }
+        }
+    }
+    println!("{checked} files classified as marked");
+    assert!(
+        failures.is_empty(),
+        "{} classification failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

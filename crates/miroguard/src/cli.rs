@@ -32,6 +32,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Show where each JavaScript/TypeScript and Rust file runs (browser,
+    /// server, isomorphic, build config) and why.
+    Classify(ClassifyArgs),
     /// Show a rule's documentation.
     Explain {
         /// The rule id, e.g. `hardcoded-secret`.
@@ -39,23 +42,12 @@ pub enum Command {
     },
 }
 
+/// Which files to look at, shared by `scan` and `classify`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct WalkArgs {
     /// Files and directories to scan [default: .]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit with status 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "LEVEL")]
-    pub fail_on: FailOn,
 
     /// Use this configuration file instead of looking for `.miroguard.toml`.
     #[arg(long, value_name = "FILE")]
@@ -84,6 +76,24 @@ pub struct ScanArgs {
     /// Worker threads [default: one per core].
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "LEVEL")]
+    pub fail_on: FailOn,
 
     /// Show secrets in full instead of redacting them. Never use this in CI logs.
     #[arg(long)]
@@ -103,6 +113,16 @@ pub struct ScanArgs {
     pub parse_all: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Human-readable diagnostics.
@@ -117,7 +137,7 @@ pub enum Format {
 pub enum ListFormat {
     /// A table.
     Text,
-    /// JSON with every rule's metadata.
+    /// JSON.
     Json,
 }
 

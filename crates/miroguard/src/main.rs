@@ -5,7 +5,7 @@ mod progress;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs};
+use cli::{ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs, WalkArgs};
 use miroguard_core::{Config, ScanReport, Severity};
 use miroguard_engine::{Engine, ScanOptions};
 use miroguard_report::OutputOptions;
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Some(Command::Scan(args)) => scan(args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Classify(args)) => classify(args),
         None => scan(cli.scan),
     };
     match result {
@@ -73,21 +74,25 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-fn scan(args: ScanArgs) -> Result<u8> {
+/// The engine and scan options `walk` asks for.
+fn prepare(walk: &WalkArgs) -> Result<(Engine, ScanOptions)> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = load_config(args.config.as_deref(), &args.paths, &cwd)?;
-    let mut engine = Engine::new(config)?;
-    engine.force_parse(args.parse_all);
-
+    let config = load_config(walk.config.as_deref(), &walk.paths, &cwd)?;
+    let engine = Engine::new(config)?;
     let mut options = ScanOptions::new(cwd);
-    options.paths = args.paths.clone();
-    options.excludes = args.exclude.clone();
-    options.force_exclude = args.force_exclude;
-    options.no_ignore = args.no_ignore;
-    options.include_generated = args.include_generated;
-    options.max_file_size = args.max_file_size;
-    options.threads = args.threads;
+    options.paths = walk.paths.clone();
+    options.excludes = walk.exclude.clone();
+    options.force_exclude = walk.force_exclude;
+    options.no_ignore = walk.no_ignore;
+    options.include_generated = walk.include_generated;
+    options.max_file_size = walk.max_file_size;
+    options.threads = walk.threads;
+    Ok((engine, options))
+}
 
+fn scan(args: ScanArgs) -> Result<u8> {
+    let (mut engine, options) = prepare(&args.walk)?;
+    engine.force_parse(args.parse_all);
     let report = progress::with_progress(|counter| engine.scan(&options, counter))?;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -142,6 +147,84 @@ fn exit_code(report: &ScanReport, fail_on: FailOn) -> u8 {
         Some(threshold) if report.findings.iter().any(|f| f.severity >= threshold) => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }
+}
+
+/// `miroguard classify`: every JS/TS and Rust file with its class and the reasons for it.
+fn classify(args: ClassifyArgs) -> Result<u8> {
+    let (engine, options) = prepare(&args.walk)?;
+    let (context, notifications) = progress::with_progress(|counter| engine.classify(&options, counter))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ListFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct File<'a> {
+                path: &'a str,
+                class: &'a str,
+                reasons: &'a [String],
+            }
+            #[derive(serde::Serialize)]
+            struct Conflict<'a> {
+                browser_file: &'a str,
+                server_only_file: &'a str,
+                chain: &'a [String],
+            }
+            #[derive(serde::Serialize)]
+            struct Output<'a> {
+                files: Vec<File<'a>>,
+                conflicts: Vec<Conflict<'a>>,
+            }
+            let output = Output {
+                files: context
+                    .iter()
+                    .map(|(path, c)| File {
+                        path,
+                        class: c.class.as_str(),
+                        reasons: &c.reasons,
+                    })
+                    .collect(),
+                conflicts: context
+                    .conflicts()
+                    .iter()
+                    .map(|c| Conflict {
+                        browser_file: &c.browser_file,
+                        server_only_file: &c.server_only_file,
+                        chain: &c.chain,
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut out, &output)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            let width = context.iter().map(|(path, _)| path.len()).max().unwrap_or(0);
+            for (path, classification) in context.iter() {
+                writeln!(
+                    out,
+                    "{:<12} {path:<width$}  {}",
+                    classification.class.as_str(),
+                    classification.reasons.join("; ")
+                )?;
+            }
+            for conflict in context.conflicts() {
+                writeln!(
+                    out,
+                    "conflict: browser code {} reaches the server-only module {} ({})",
+                    conflict.browser_file,
+                    conflict.server_only_file,
+                    conflict.chain.join(" → ")
+                )?;
+            }
+            for notification in notifications.iter().filter(|n| n.level >= Severity::Warning) {
+                writeln!(
+                    out,
+                    "{}: {}: {}",
+                    notification.level, notification.path, notification.message
+                )?;
+            }
+        }
+    }
+    let failed = notifications.iter().any(|n| n.level == Severity::Error);
+    Ok(if failed { EXIT_ERROR } else { EXIT_CLEAN })
 }
 
 fn builtin_engine() -> Result<Engine> {

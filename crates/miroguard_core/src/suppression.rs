@@ -70,16 +70,6 @@ pub fn find_suppressions(text: &str, index: &LineIndex) -> (Vec<Suppression>, Ve
 /// that explain the syntax) is not a suppression: an odd number of `"` before
 /// the comment opener, or of backticks between it and the marker, says so.
 fn comment_prefix(before: &str) -> Option<&str> {
-    let trimmed = before.trim_start();
-    let opener = if trimmed.starts_with('*') {
-        before.len() - trimmed.len() // continuation line of a block comment
-    } else {
-        ["//", "/*", "#", "<!--", "{/*"]
-            .iter()
-            .filter_map(|opener| before.find(opener))
-            .min()?
-    };
-    let (code, comment) = before.split_at(opener);
     // Escaped quotes (`\"`) do not open or close anything.
     let odd = |text: &str, quote: char| {
         text.match_indices(quote)
@@ -88,10 +78,27 @@ fn comment_prefix(before: &str) -> Option<&str> {
             % 2
             == 1
     };
-    if odd(code, '"') || odd(code, '`') || odd(comment, '`') {
+    let trimmed = before.trim_start();
+    if trimmed.starts_with('*') {
+        // continuation line of a block comment
+        return (!odd(before, '`')).then_some("");
+    }
+    // The first opener outside a string opens the comment: the `//` of
+    // `"https://…"` does not.
+    let mut openers: Vec<usize> = ["//", "/*", "#", "<!--", "{/*"]
+        .iter()
+        .flat_map(|opener| before.match_indices(opener).map(|(at, _)| at))
+        .collect();
+    openers.sort_unstable();
+    let opener = openers.into_iter().find(|&at| {
+        let code = &before[..at];
+        !odd(code, '"') && !odd(code, '`')
+    })?;
+    let (code, comment) = before.split_at(opener);
+    if odd(comment, '`') {
         return None;
     }
-    Some(if trimmed.starts_with('*') { "" } else { code })
+    Some(code)
 }
 
 /// What follows the marker: `[rule-a, rule-b]: reason`.
@@ -180,6 +187,14 @@ mod tests {
         assert_eq!(found[0].reason.as_deref(), Some("why"));
         assert_eq!(found[1].reason.as_deref(), Some("html"));
         assert_eq!(found[1].target_line, 2);
+    }
+
+    #[test]
+    fn comment_openers_inside_strings_do_not_open_the_comment() {
+        let (found, bad) = find("let url = \"postgres://u:p@h/db#x\"; // miroguard-ignore[r]: test data\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].target_line, 0);
+        assert!(bad.is_empty());
     }
 
     #[test]

@@ -16,11 +16,13 @@ mod gitignored;
 mod parse;
 mod prefilter;
 mod resolve;
+mod scan;
 mod suppress;
 mod walk;
 
 pub use check::FileReport;
-pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanOptions};
+pub use miroguard_context::{Classification, Conflict, ContextMap};
+pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanError, ScanOptions};
 
 use miroguard_core::{Config, ConfigError, EnabledRule, FileContext, Severity};
 use miroguard_rules::{Registry, Rule, RuleLoadError};

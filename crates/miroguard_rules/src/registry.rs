@@ -1,7 +1,11 @@
 //! All rules, built once per run from their embedded TOML and the user's configuration.
 
 use crate::Rule;
+use crate::rules::client_secret_in_browser_code::ClientSecretInBrowserCode;
+use crate::rules::dotenv_file_committed::DotenvFileCommitted;
 use crate::rules::hardcoded_secret::{self, HardcodedSecret};
+use crate::rules::hardcoded_signing_key::HardcodedSigningKey;
+use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
 use crate::rules::unused_suppression::{self, UnusedSuppression};
 use crate::secrets::detector::DetectorError;
 use miroguard_core::{Config, RuleMeta};
@@ -61,7 +65,30 @@ impl Registry {
                 "/../../rules/unused-suppression.toml"
             )),
         )?);
-        let mut rules: Vec<Box<dyn Rule>> = vec![Box::new(hardcoded), Box::new(unused)];
+        let builtin = |file: &'static str| {
+            move |error: &dyn std::fmt::Display| RuleLoadError::Builtin {
+                file,
+                message: error.to_string(),
+            }
+        };
+        let client_secret = ClientSecretInBrowserCode::new(hardcoded.scanner())
+            .map_err(|e| builtin("rules/client-secret-in-browser-code.toml")(&e))?;
+        let oauth_token = OauthTokenInBrowser::new().map_err(|e| builtin("rules/oauth-token-in-browser.toml")(&e))?;
+        let hardcoded_scanner = hardcoded.scanner();
+        let mut rules: Vec<Box<dyn Rule>> = vec![
+            Box::new(hardcoded),
+            Box::new(unused),
+            Box::new(client_secret),
+            Box::new(oauth_token),
+        ];
+        rules.push(Box::new(
+            HardcodedSigningKey::new(&config.secret_allowlist)
+                .map_err(|e| builtin("rules/hardcoded-signing-key.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            DotenvFileCommitted::new(hardcoded_scanner, &config.secret_allowlist)
+                .map_err(|e| builtin("rules/dotenv-file-committed.toml")(&e))?,
+        ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));
         Ok(Registry { rules })
@@ -95,7 +122,7 @@ mod tests {
     #[test]
     fn builtin_rules_load_and_match_their_files() {
         let registry = Registry::builtin().expect("built-in rules load");
-        assert_eq!(registry.ids(), ["hardcoded-secret", "unused-suppression"]);
+        assert!(registry.ids().contains(&"hardcoded-secret") && registry.ids().contains(&"unused-suppression"));
         for rule in registry.rules() {
             let meta = rule.meta();
             assert!(!meta.help.trim().is_empty());

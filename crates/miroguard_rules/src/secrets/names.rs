@@ -68,7 +68,7 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "dummy", "fake", "mock", "stub",
     // how the value was made safe
     "hash", "hashed", "digest", "md5", "sha", "sha1", "sha256", "sha512", "bcrypt", "argon2", "scrypt", "pbkdf2",
-    "public", "publishable", "pub", "redacted", "masked", "mask", "censored", "obfuscated", "encrypted", "length",
+    "public", "publishable", "pub", "anon", "redacted", "masked", "mask", "censored", "obfuscated", "encrypted", "length",
     // false friends: English words containing a secret word
     "secretary", "secretaries", "secretariat", "tokenizer", "tokenize", "tokenized", "tokenizing", "tokenization",
     "keyboard", "keyboards", "monkey", "turkey", "donkey", "hockey", "jockey", "whiskey", "keynote", "keystone",

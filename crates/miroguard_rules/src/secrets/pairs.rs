@@ -14,6 +14,8 @@ use miroguard_core::Span;
 pub struct Pair<'a> {
     /// The name (the last dotted segment: `password` in `db.password`).
     pub name: &'a str,
+    /// Where the name is (its last dotted segment), relative to the scanned text.
+    pub name_span: Span,
     /// The value, without quotes.
     pub value: &'a str,
     /// Where the value is, relative to the scanned text.
@@ -92,6 +94,7 @@ fn pair_at<'a>(text: &'a str, sep: usize, name_filter: &mut impl FnMut(&str) -> 
     }
     let full_name = text.get(start..end)?.trim_start_matches('-');
     let name = full_name.rsplit('.').next().unwrap_or(full_name);
+    let name_span = Span::new(end - name.len(), end);
     if name.len() < 3 || !name_filter(name) {
         return None;
     }
@@ -148,6 +151,7 @@ fn pair_at<'a>(text: &'a str, sep: usize, name_filter: &mut impl FnMut(&str) -> 
     }
     Some(Pair {
         name,
+        name_span,
         value,
         value_span: Span::new(value_start, value_end),
     })
@@ -194,6 +198,7 @@ mod tests {
         );
         for pair in &out {
             assert_eq!(pair.value_span.text(text), pair.value);
+            assert_eq!(pair.name_span.text(text), pair.name);
         }
         out.into_iter().map(|p| (p.name, p.value)).collect()
     }

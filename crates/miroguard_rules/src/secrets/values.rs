@@ -90,6 +90,8 @@ static NOT_A_SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         // URLs and other scheme-prefixed values
         r"[A-Za-z][A-Za-z0-9+.-]*://.*",
         r"(?i:mailto|data|tel|urn|javascript|file|blob|sha1|sha256|sha384|sha512|md5):.*",
+        // Stripe publishable keys are meant for the browser
+        r"pk_(?:live|test)_[A-Za-z0-9]{10,}",
         // CSS / HTML colours and sizes
         r"#[0-9A-Fa-f]{3,8}",
         // digits only, and dates/versions/numbers with separators

@@ -1,0 +1,388 @@
+//! Scanning a tree: read each file once, check it, extract what the
+//! classification needs from it, then classify the tree and resolve the
+//! findings that depend on where their file runs.
+
+use crate::gitignored::{GitIgnoreOracle, wants_ignore_status};
+use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, thread_count};
+use crate::{Engine, resolve};
+use ignore::gitignore::Gitignore;
+use miroguard_context::{Classifier, ContextMap, Signals};
+use miroguard_core::{
+    FileClass, FileContext, Finding, Notification, NotificationKind, ScanReport, ScanStats, Severity,
+};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// How many leading bytes are searched for a NUL to call a file binary.
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// Worker threads parse deeply nested code; the front ends bound their own
+/// recursion, and this bounds what a parser library might still need.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// Lockfiles hold integrity hashes that look like secrets to every detector;
+/// no rule reads them.
+#[rustfmt::skip]
+const LOCKFILES: &[&str] = &[
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "deno.lock",
+    "Cargo.lock", "Gemfile.lock", "composer.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "go.sum",
+    "gradle.lockfile", "flake.lock", "packages.lock.json", "pubspec.lock", "mix.lock", "Podfile.lock",
+];
+
+/// What scanning one file produced.
+#[derive(Default)]
+struct Outcome {
+    display: String,
+    findings: Vec<Finding>,
+    notifications: Vec<Notification>,
+    signals: Option<Signals>,
+    scanned: bool,
+    skipped: bool,
+    parsed: bool,
+    bytes: u64,
+}
+
+impl Outcome {
+    fn internal_error(candidate: &Candidate) -> Outcome {
+        Outcome {
+            display: candidate.display.clone(),
+            skipped: true,
+            notifications: vec![Notification::new(
+                NotificationKind::Unreadable,
+                Severity::Error,
+                &candidate.display,
+                "internal error while checking this file; please report it",
+            )],
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Runs `work` on every candidate on `threads` worker threads (with large
+/// stacks), bumping `progress` per file. A panic costs one file, not the scan.
+fn run_parallel<T: Send>(
+    candidates: &[Candidate],
+    threads: usize,
+    progress: &AtomicUsize,
+    work: impl Fn(&Candidate) -> T + Sync,
+    on_panic: impl Fn(&Candidate) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        while let Some(candidate) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push(catch_unwind(AssertUnwindSafe(|| work(candidate))).unwrap_or_else(|_| on_panic(candidate)));
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
+        done
+    };
+    let mut results = Vec::with_capacity(candidates.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(candidates.len()).max(1))
+            .map_while(|_| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, worker)
+                    .ok()
+            })
+            .collect();
+        if handles.is_empty() {
+            results.extend(worker());
+        }
+        for handle in handles {
+            results.extend(handle.join().unwrap_or_default());
+        }
+    });
+    results
+}
+
+/// A file's text, or why it was not read (as an outcome with its notification).
+fn read(candidate: &Candidate, max_file_size: u64) -> Result<(String, Vec<Notification>), Box<Outcome>> {
+    let note = |kind, level, message: String| Notification::new(kind, level, &candidate.display, message);
+    let skipped = |notification| {
+        Box::new(Outcome {
+            display: candidate.display.clone(),
+            skipped: true,
+            notifications: vec![notification],
+            ..Outcome::default()
+        })
+    };
+    let unreadable_level = if candidate.explicit {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    match std::fs::metadata(&candidate.path) {
+        Ok(meta) if meta.len() > max_file_size => {
+            let message = format!(
+                "skipped: {} is larger than --max-file-size ({})",
+                human_size(meta.len()),
+                human_size(max_file_size)
+            );
+            return Err(skipped(note(NotificationKind::TooLarge, Severity::Note, message)));
+        }
+        Ok(_) => {}
+        Err(error) => {
+            return Err(skipped(note(
+                NotificationKind::Unreadable,
+                unreadable_level,
+                format!("cannot read: {error}"),
+            )));
+        }
+    }
+    let bytes = std::fs::read(&candidate.path).map_err(|error| {
+        skipped(note(
+            NotificationKind::Unreadable,
+            unreadable_level,
+            format!("cannot read: {error}"),
+        ))
+    })?;
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
+        return Err(skipped(note(
+            NotificationKind::Binary,
+            Severity::Note,
+            "skipped: binary file".to_string(),
+        )));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, Vec::new())),
+        Err(error) => {
+            let message = "not valid UTF-8; scanned with invalid bytes replaced".to_string();
+            Ok((
+                String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                vec![note(NotificationKind::InvalidUtf8, Severity::Note, message)],
+            ))
+        }
+    }
+}
+
+fn is_lockfile(candidate: &Candidate) -> bool {
+    candidate
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|name| LOCKFILES.contains(&name))
+}
+
+/// The user's `[context]` globs, matched gitignore-style against absolute paths.
+struct Overrides {
+    browser: Option<Gitignore>,
+    server: Option<Gitignore>,
+}
+
+impl Overrides {
+    fn class_of(&self, path: &Path) -> Option<FileClass> {
+        let matches = |gi: &Option<Gitignore>| {
+            gi.as_ref().is_some_and(|gi| {
+                path.strip_prefix(gi.path()).is_ok() && gi.matched_path_or_any_parents(path, false).is_ignore()
+            })
+        };
+        match (matches(&self.browser), matches(&self.server)) {
+            (true, true) => Some(FileClass::Isomorphic),
+            (true, false) => Some(FileClass::Browser),
+            (false, true) => Some(FileClass::Server),
+            (false, false) => None,
+        }
+    }
+}
+
+impl Engine {
+    fn overrides(&self, root: &Path) -> Result<Overrides, ScanError> {
+        let base = self
+            .config
+            .base_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.to_path_buf());
+        let context = &self.config.context;
+        let bad = |(glob, message)| ScanError::BadExclude { glob, message };
+        Ok(Overrides {
+            browser: gitignore(&base, &context.browser).map_err(bad)?,
+            server: gitignore(&base, &context.server).map_err(bad)?,
+        })
+    }
+
+    /// Classifies files (display paths and their signals) with the user's overrides.
+    fn classify_outcomes<'a>(
+        &self,
+        root: &Path,
+        files: impl Iterator<Item = (&'a str, Option<Signals>)>,
+    ) -> Result<ContextMap, ScanError> {
+        let overrides = self.overrides(root)?;
+        let mut classifier = Classifier::new();
+        for (path, signals) in files {
+            classifier.add_file(path);
+            if let Some(signals) = signals {
+                classifier.add_signals(path, signals);
+            }
+        }
+        Ok(classifier.classify(|path| overrides.class_of(&root.join(path))))
+    }
+
+    /// Scans `options.paths`, bumping `progress` once per file done (for a
+    /// progress indicator).
+    pub fn scan(&self, options: &ScanOptions, progress: &AtomicUsize) -> Result<ScanReport, ScanError> {
+        self.scan_with_context(options, progress).map(|(report, _)| report)
+    }
+
+    /// [`Engine::scan`], also returning the classification of the tree (an
+    /// editor keeps it for the files it checks later).
+    pub fn scan_with_context(
+        &self,
+        options: &ScanOptions,
+        progress: &AtomicUsize,
+    ) -> Result<(ScanReport, ContextMap), ScanError> {
+        let started = Instant::now();
+        let root = options.root.clone();
+        let discovered = discover(&self.config, options)?;
+        let mut notifications = discovered.notifications;
+        let oracle = GitIgnoreOracle::new(&root);
+        let outcomes = run_parallel(
+            &discovered.candidates,
+            thread_count(options),
+            progress,
+            |candidate| self.scan_file(candidate, options, &oracle),
+            Outcome::internal_error,
+        );
+
+        let mut stats = ScanStats::default();
+        let mut findings = Vec::new();
+        let mut files = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            stats.files_scanned += u64::from(outcome.scanned);
+            stats.files_skipped += u64::from(outcome.skipped);
+            stats.files_parsed += u64::from(outcome.parsed);
+            stats.bytes_scanned += outcome.bytes;
+            findings.extend(outcome.findings);
+            notifications.extend(outcome.notifications);
+            files.push((outcome.display, outcome.signals));
+        }
+        let context = self.classify_outcomes(
+            &root,
+            files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
+        )?;
+        drop(files);
+        resolve::resolve_classes(&mut findings, |path| context.get(path).map(|c| c.class));
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        resolve::apply_supersession(&mut findings, &self.supersedes);
+        notifications.extend(conflict_notifications(&context));
+        notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        stats.elapsed = started.elapsed();
+        let report = ScanReport {
+            findings,
+            notifications,
+            rules: self.enabled_rules(),
+            stats,
+            root,
+        };
+        Ok((report, context))
+    }
+
+    /// Classifies the files `options` names without checking them (`miroguard classify`).
+    pub fn classify(
+        &self,
+        options: &ScanOptions,
+        progress: &AtomicUsize,
+    ) -> Result<(ContextMap, Vec<Notification>), ScanError> {
+        let discovered = discover(&self.config, options)?;
+        let mut notifications = discovered.notifications;
+        let outcomes = run_parallel(
+            &discovered.candidates,
+            thread_count(options),
+            progress,
+            |candidate| {
+                if is_lockfile(candidate) {
+                    return Outcome {
+                        display: candidate.display.clone(),
+                        ..Outcome::default()
+                    };
+                }
+                match read(candidate, options.max_file_size) {
+                    Ok((text, notes)) => Outcome {
+                        display: candidate.display.clone(),
+                        signals: miroguard_context::extract(&candidate.display, &text),
+                        notifications: notes,
+                        ..Outcome::default()
+                    },
+                    Err(skipped) => *skipped,
+                }
+            },
+            Outcome::internal_error,
+        );
+        let mut files = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            notifications.extend(outcome.notifications);
+            files.push((outcome.display, outcome.signals));
+        }
+        let context = self.classify_outcomes(
+            &options.root,
+            files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
+        )?;
+        notifications.extend(conflict_notifications(&context));
+        notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok((context, notifications))
+    }
+
+    fn scan_file(&self, candidate: &Candidate, options: &ScanOptions, oracle: &GitIgnoreOracle) -> Outcome {
+        if is_lockfile(candidate) {
+            return Outcome {
+                display: candidate.display.clone(),
+                ..Outcome::default()
+            };
+        }
+        let (text, notes) = match read(candidate, options.max_file_size) {
+            Ok(read) => read,
+            Err(skipped) => return *skipped,
+        };
+        let mut context = FileContext::from_display_path(candidate.display.clone());
+        // The walk already dropped git-ignored files unless it was told not to,
+        // or the file was named on the command line.
+        if options.no_ignore || candidate.explicit {
+            let name = candidate.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            context.git_ignored = wants_ignore_status(name) && oracle.is_ignored(&candidate.path);
+        }
+        let report = self.check_text(&context, &text);
+        let mut notifications = notes;
+        notifications.extend(report.notifications);
+        Outcome {
+            display: candidate.display.clone(),
+            findings: report.findings,
+            notifications,
+            signals: miroguard_context::extract(&candidate.display, &text),
+            scanned: true,
+            skipped: false,
+            parsed: report.parsed,
+            bytes: text.len() as u64,
+        }
+    }
+}
+
+/// A browser entry that reaches a `server-only` module: the build would
+/// fail, or server code would be shipped.
+fn conflict_notifications(context: &ContextMap) -> Vec<Notification> {
+    context
+        .conflicts()
+        .iter()
+        .map(|conflict| {
+            let chain = conflict.chain.join(" → ");
+            Notification::new(
+                NotificationKind::ClassConflict,
+                Severity::Warning,
+                &conflict.browser_file,
+                format!(
+                    "browser code reaches the server-only module {} ({chain})",
+                    conflict.server_only_file
+                ),
+            )
+        })
+        .collect()
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
