@@ -36,6 +36,9 @@ const ENTRY: u8 = 2;
 const SDK: u8 = 3;
 const IMPORTS: u8 = 4;
 const USES: u8 = 5;
+/// Public env vars are readable on the server too: a hint that a file is
+/// bundled, which a framework's own word overrides.
+const PUBLIC_ENV: u8 = 6;
 
 /// Directory names that break ties when nothing else decides.
 const BROWSER_DIRS: [&str; 7] = ["public", "static", "client", "frontend", "web", "components", "pages"];
@@ -300,8 +303,15 @@ pub(crate) fn classify(
             let Some(root) = ancestors(dir_of(path)).find(|dir| next_roots.contains(dir)) else {
                 continue;
             };
+            // A `"use client"` file is browser code whatever its place in the tree says.
+            if node.use_client {
+                continue;
+            }
             match strip_dir(path, root).and_then(next_entry) {
-                Some((true, reason)) => node.server.push((ENTRY, reason)),
+                Some((true, reason)) => {
+                    node.browser.retain(|(rank, _)| *rank != PUBLIC_ENV);
+                    node.server.push((ENTRY, reason));
+                }
                 Some((false, reason)) => node.both.push((ENTRY, reason)),
                 None => {}
             }
@@ -391,7 +401,7 @@ fn own_reasons(node: &mut Node, script: &ScriptSignals) {
         node.browser.push((SDK, "uses the Miro Web SDK (miro.board)".into()));
     }
     if let Some(env) = &script.public_env {
-        node.browser.push((IMPORTS, format!("reads public env var {env}")));
+        node.browser.push((PUBLIC_ENV, format!("reads public env var {env}")));
     }
     for import in &script.imports {
         let spec = &*import.spec;
@@ -443,7 +453,13 @@ fn next_entry(relative: &str) -> Option<(bool, String)> {
     if relative.starts_with("app/") {
         return match stem {
             "route" => Some((true, "Next.js route handler (app/…/route)".into())),
-            "page" | "layout" | "template" | "loading" | "error" | "global-error" | "not-found" | "default" => Some((
+            // Without `"use client"` these are server components: their code never reaches the bundle.
+            "page" | "layout" | "template" | "loading" | "not-found" | "default" => Some((
+                true,
+                format!("Next.js app router {stem} (app/…/{stem}), a server component"),
+            )),
+            // Error boundaries must be client components; one without the directive still renders on both sides.
+            "error" | "global-error" => Some((
                 false,
                 format!("Next.js app router {stem} (app/…/{stem}), rendered on the server and in the browser"),
             )),

@@ -414,6 +414,11 @@ fn next_js_paths() {
         ("src/app/layout.tsx", "export default function Layout() {}"),
         ("src/app/api/items/route.ts", "export async function GET() {}"),
         ("src/app/dashboard/chart.tsx", "export function Chart() {}"),
+        (
+            "src/app/settings/page.tsx",
+            "'use client';\nexport default function Settings() {}",
+        ),
+        ("src/app/error.tsx", "export default function Error() {}"),
         ("middleware.ts", "export function middleware() {}"),
     ]);
     let page = "Next.js page (pages/), rendered on the server and in the browser";
@@ -443,20 +448,28 @@ fn next_js_paths() {
     assert_class(
         &map,
         "src/app/dashboard/page.tsx",
-        Isomorphic,
-        "Next.js app router page (app/…/page), rendered on the server and in the browser",
+        Server,
+        "Next.js app router page (app/…/page), a server component",
     );
     assert_class(
         &map,
         "src/app/layout.tsx",
-        Isomorphic,
-        "Next.js app router layout (app/…/layout), rendered on the server and in the browser",
+        Server,
+        "Next.js app router layout (app/…/layout), a server component",
     );
     assert_class(
         &map,
         "src/app/api/items/route.ts",
         Server,
         "Next.js route handler (app/…/route)",
+    );
+    // A client page is browser code, and an error boundary renders on both sides.
+    assert_class(&map, "src/app/settings/page.tsx", Browser, "\"use client\" directive");
+    assert_class(
+        &map,
+        "src/app/error.tsx",
+        Isomorphic,
+        "Next.js app router error (app/…/error), rendered on the server and in the browser",
     );
     assert_class(&map, "middleware.ts", Server, "Next.js middleware");
     // Not an entry, and nothing imports it: the directory name does not help either.

@@ -88,7 +88,7 @@ impl FileContext {
 }
 
 /// Whether a `/`-separated path names test code: a `test/`, `tests/`,
-/// `__tests__/`, `spec/` or `__mocks__/` directory, or a `*.test.*` / `*.spec.*` /
+/// `__tests__/`, `spec/`, `__mocks__/`, `e2e/` or `benches/` directory, or a `*.test.*` / `*.spec.*` /
 /// `*_test.rs` file.
 pub fn is_test_path(path: &str) -> bool {
     let path = path.replace('\\', "/");
@@ -107,7 +107,10 @@ pub fn is_test_path(path: &str) -> bool {
             if component.ends_with("_test.rs") || component.ends_with("_tests.rs") {
                 return true;
             }
-        } else if matches!(component, "test" | "tests" | "__tests__" | "spec" | "__mocks__" | "e2e") {
+        } else if matches!(
+            component,
+            "test" | "tests" | "__tests__" | "spec" | "__mocks__" | "e2e" | "benches"
+        ) {
             return true;
         }
     }
@@ -133,6 +136,7 @@ mod tests {
         for p in [
             "tests/a.rs",
             "src/__tests__/x.ts",
+            "benches/jwt.rs",
             "a/b.test.ts",
             "c.spec.js",
             "src/foo_test.rs",

@@ -196,6 +196,21 @@ impl ClientSecretInBrowserCode {
                 continue;
             };
             let span = Span::new(name.start(), name.end());
+            // `process.env.NAME` without a public prefix is not inlined by any
+            // bundler unless a build configuration injects it (which
+            // `build_config` reports). In code that also runs on the server —
+            // a Next.js page's `getServerSideProps`, a server component — it is
+            // a run-time read there, so it is only a finding in browser code.
+            let runtime_read = captures.get(0).is_some_and(|m| m.as_str().starts_with("process."))
+                && !self.without_public_prefix(name.as_str()).1;
+            let dependence = if runtime_read {
+                ClassDependence {
+                    isomorphic: None,
+                    ..ClassDependence::browser_only(severity)
+                }
+            } else {
+                ClassDependence::browser_only(severity)
+            };
             let message = match input.context.language {
                 Language::Rust => format!("`{}` is compiled into code that runs in the browser", name.as_str()),
                 _ => format!(
@@ -207,7 +222,7 @@ impl ClientSecretInBrowserCode {
                 Finding::new(ID, severity, span, message)
                     .with_detector("env-read")
                     .with_help("The bundler inlines this value into the bundle every user downloads. Read it on the server and expose only what the browser needs through your own API.")
-                    .depending_on_class(ClassDependence::browser_only(severity)),
+                    .depending_on_class(dependence),
             );
         }
     }
@@ -307,21 +322,65 @@ impl ClientSecretInBrowserCode {
 
     /// `.env` files that give secret names a public prefix.
     fn dotenv(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
+        let mut report = |name: &str, span: Span| {
+            if let Some(severity) = self.env_severity(name) {
+                findings.push(
+                    Finding::new(ID, severity, span, format!("`{name}` makes a secret public: the prefix tells the bundler to ship it to the browser"))
+                        .with_detector("public-env-prefix")
+                        .with_help("Drop the public prefix and read the value on the server; only ids and publishable keys belong in public variables."),
+                );
+            }
+        };
+        let mut reported = Vec::new();
         find_pairs(
             input.text,
             |name| self.without_public_prefix(name).1,
             |pair| {
-                if let Some(severity) = self.env_severity(pair.name) {
-                    findings.push(
-                        Finding::new(ID, severity, pair.name_span, format!("`{}` makes a secret public: the prefix tells the bundler to ship it to the browser", pair.name))
-                            .with_detector("public-env-prefix")
-                            .with_help("Drop the public prefix and read the value on the server; only ids and publishable keys belong in public variables."),
-                    );
-                }
+                reported.push(pair.name_span.start);
+                report(pair.name, pair.name_span);
                 true
             },
         );
+        // The name is the mistake, not the value: `REACT_APP_CLIENT_SECRET=` in
+        // a `.env.example` tells everyone to put the secret there.
+        for (name, span) in empty_dotenv_values(input.text) {
+            if self.without_public_prefix(name).1 && !reported.contains(&span.start) {
+                report(name, span);
+            }
+        }
     }
+}
+
+/// Names of `.env` lines that assign nothing (`NAME=`, `NAME=""`, `NAME= # comment`):
+/// [`find_pairs`] only yields pairs with a value.
+fn empty_dotenv_values(text: &str) -> Vec<(&str, Span)> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut at = line_start + (line.len() - line.trim_start().len());
+        line_start += line.len();
+        let mut rest = line.trim_start();
+        if let Some(after) = rest.strip_prefix("export ") {
+            let skipped = rest.len() - after.trim_start().len();
+            at += skipped;
+            rest = after.trim_start();
+        }
+        let Some((name, value)) = rest.split_once('=') else {
+            continue;
+        };
+        let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        // A `#` at the start or after whitespace starts a comment, as dotenv reads it.
+        let value = value.trim();
+        let value = match value.find('#') {
+            Some(0) => "",
+            Some(hash) if value[..hash].ends_with(char::is_whitespace) => value[..hash].trim_end(),
+            _ => value,
+        };
+        if is_name && matches!(value, "" | "\"\"" | "''") {
+            out.push((name, Span::new(at, at + name.len())));
+        }
+    }
+    out
 }
 
 /// The environment variable a value reads, through `JSON.stringify(…)` and the like.
@@ -420,6 +479,66 @@ mod tests {
         ] {
             assert_eq!(rule.env_severity(name), expected, "{name}");
         }
+    }
+
+    /// Findings of the rule on `text` at `path`, with the class dependence they carry.
+    fn check(path: &str, text: &str) -> Vec<(String, Option<ClassDependence>)> {
+        let rule = rule();
+        let lower = text.to_ascii_lowercase();
+        let hits: Vec<bool> = rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect();
+        let context = miroguard_core::FileContext::from_display_path(path);
+        let input = FileInput {
+            context: &context,
+            text,
+            keywords: crate::KeywordHits::new(&hits),
+            facts: None,
+            parse_failed: false,
+        };
+        let mut findings = Vec::new();
+        rule.check(&input, &mut findings);
+        findings
+            .into_iter()
+            .map(|f| (f.span.text(text).to_string(), f.class_dependence))
+            .collect()
+    }
+
+    #[test]
+    fn empty_public_secrets_in_dotenv_files() {
+        let text = "REACT_APP_CLIENT_SECRET=\nexport VITE_API_TOKEN=\"\"\nVITE_MIRO_ACCESS_TOKEN= # ask the team\n\
+                    NEXT_PUBLIC_MIRO_CLIENT_ID=\nMIRO_CLIENT_SECRET=\nVITE_SECRET=x # a value\n";
+        let names: Vec<String> = check(".env.example", text).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(
+            names,
+            [
+                "VITE_MIRO_ACCESS_TOKEN",
+                "VITE_SECRET",
+                "REACT_APP_CLIENT_SECRET",
+                "VITE_API_TOKEN"
+            ]
+        );
+    }
+
+    #[test]
+    fn private_process_env_reads_are_not_findings_in_isomorphic_code() {
+        let text = "const a = process.env.MIRO_CLIENT_SECRET;\nconst b = process.env.NEXT_PUBLIC_API_SECRET;\n\
+                    const c = import.meta.env.ADMIN_PASSWORD;\n";
+        let found = check("pages/index.tsx", text);
+        let isomorphic: Vec<(&str, bool)> = found
+            .iter()
+            .map(|(name, dependence)| {
+                let applies = dependence.is_some_and(|d| d.isomorphic.is_some() && d.browser.is_some());
+                (name.as_str(), applies)
+            })
+            .collect();
+        assert_eq!(
+            isomorphic,
+            [
+                ("MIRO_CLIENT_SECRET", false),
+                ("NEXT_PUBLIC_API_SECRET", true),
+                ("ADMIN_PASSWORD", true)
+            ]
+        );
+        assert!(found.iter().all(|(_, d)| d.is_some_and(|d| d.browser.is_some())));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use crate::secrets::names::split_words;
 use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Finding, RuleMeta, Span};
-use miroguard_ir::{BindingKind, Call, Facts, StringLit, TemplatePart, Value};
+use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeKind, StringLit, TemplatePart, Value};
 use serde::Deserialize;
 
 /// The rule's id.
@@ -60,6 +60,10 @@ const NOT_TOKEN_WORDS: &[&str] = &[
     "count",
 ];
 
+/// Next.js data functions: the framework runs them on the server only and
+/// removes them from the page's client bundle.
+const SERVER_DATA_FUNCTIONS: &[&str] = &["getServerSideProps", "getStaticProps", "getStaticPaths"];
+
 /// The rule.
 pub struct OauthTokenInBrowser {
     meta: RuleMeta,
@@ -102,12 +106,21 @@ impl OauthTokenInBrowser {
     }
 
     /// Calls whose URL is Miro's REST API or a token endpoint.
-    fn api_calls(&self, facts: &Facts, findings: &mut Vec<Finding>) {
+    fn api_calls(&self, facts: &Facts, text: &str, findings: &mut Vec<Finding>) {
+        // A Next.js page is classified as running on both sides, but its data
+        // functions never reach the browser: calling the API there is server code.
+        let server_regions = server_data_functions(facts, text);
         for call in &facts.calls {
+            if server_regions.iter().any(|region| region.contains(call.span)) {
+                continue;
+            }
             let mut literals = Vec::new();
             for arg in &call.args {
                 url_literals(facts, arg, 0, &mut literals);
             }
+            // A URL (or a piece of one) has no spaces; a message that names the
+            // host (`showError("Could not reach api.miro.com")`) is not a request.
+            literals.retain(|lit| !lit.value.contains(char::is_whitespace));
             let token_exchange = literals
                 .iter()
                 .find(|lit| self.token_endpoints.iter().any(|e| lit.value.contains(e.as_str())));
@@ -131,7 +144,7 @@ impl OauthTokenInBrowser {
     }
 
     /// Tokens written to `localStorage` / `sessionStorage` or `document.cookie`.
-    fn storage(&self, facts: &Facts, findings: &mut Vec<Finding>) {
+    fn storage(&self, facts: &Facts, text: &str, findings: &mut Vec<Finding>) {
         for call in &facts.calls {
             if !is_storage_call(call, "setItem") {
                 continue;
@@ -157,7 +170,8 @@ impl OauthTokenInBrowser {
                     findings.push(self.storage_finding(binding.span, storage));
                 }
                 [.., "document", "cookie"] => {
-                    if let Some(name) = cookie_name(facts, &binding.value) {
+                    // `name=; Max-Age=0` deletes the cookie (a logout): nothing is stored.
+                    if let Some((name, true)) = cookie_written(facts, text, binding) {
                         if is_token_name(&name) || holds_token(facts, &binding.value, 0) {
                             findings.push(self.finding(
                                 binding.span,
@@ -179,6 +193,37 @@ impl OauthTokenInBrowser {
             "Keep OAuth tokens on the backend; in the panel, ask the Web SDK for a fresh `getIdToken()` when you need to call your backend.",
         )
     }
+}
+
+/// Extents of the Next.js data functions a file defines: `export async
+/// function getServerSideProps() {…}`, `export const getStaticProps = async () => {…}`.
+fn server_data_functions(facts: &Facts, text: &str) -> Vec<Span> {
+    let declarations = facts
+        .scopes
+        .iter()
+        .filter(|scope| scope.kind == ScopeKind::Function)
+        .filter(|scope| {
+            text.get(scope.span.start..scope.span.end)
+                .and_then(declared_function_name)
+                .is_some_and(|name| SERVER_DATA_FUNCTIONS.contains(&name))
+        })
+        .map(|scope| scope.span);
+    let variables = facts
+        .bindings
+        .iter()
+        .filter(|b| b.kind == BindingKind::Variable && SERVER_DATA_FUNCTIONS.contains(&b.name.as_str()))
+        .map(|b| b.span);
+    declarations.chain(variables).collect()
+}
+
+/// The name of the function a declaration's source starts with (`async function name(…`).
+fn declared_function_name(source: &str) -> Option<&str> {
+    let rest = source.strip_prefix("async").map_or(source, str::trim_start);
+    let rest = rest.strip_prefix("function")?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
 }
 
 /// Whether `call` is `localStorage.<method>(…)` or `sessionStorage.<method>(…)` (also through `window.`).
@@ -269,18 +314,36 @@ fn holds_token(facts: &Facts, value: &Value, depth: usize) -> bool {
     }
 }
 
-/// The cookie name in `document.cookie = "name=value; …"` or a template starting with `name=`.
-fn cookie_name(facts: &Facts, value: &Value) -> Option<String> {
-    let first = match value {
-        Value::Str(id) => facts.strings.get(*id as usize)?,
+/// The cookie a `document.cookie = …` assignment writes, from the string
+/// the value starts with (`"name=value; …"`, `` `name=${v}; …` ``, `"name=" + v`),
+/// and whether it is given a value: `"name=; Max-Age=0"` deletes it.
+fn cookie_written(facts: &Facts, text: &str, binding: &Binding) -> Option<(String, bool)> {
+    let (first, continued) = match &binding.value {
+        Value::Str(id) => (facts.strings.get(*id as usize)?, false),
         Value::Template(parts) => match parts.first()? {
-            TemplatePart::Str(id) => facts.strings.get(*id as usize)?,
+            TemplatePart::Str(id) => (facts.strings.get(*id as usize)?, parts.len() > 1),
             TemplatePart::Expr(_) => return None,
         },
+        // A concatenation is not lowered to a value; its first operand is
+        // still a literal of the file, right after the `=`.
+        Value::Unknown => {
+            let after_name = text.get(binding.name_span.end..binding.span.end)?;
+            let rhs = after_name.trim_start().strip_prefix('=')?;
+            let start = binding.span.end - rhs.trim_start().len();
+            (facts.strings.iter().find(|lit| lit.span.start == start)?, true)
+        }
         _ => return None,
     };
-    let name = first.value.split('=').next()?.trim();
-    (!name.is_empty() && name.len() < first.value.len()).then(|| name.to_string())
+    let (name, rest) = first.value.split_once('=')?;
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let has_value = match rest.split_once(';') {
+        Some((value, _)) => !value.trim().is_empty(),
+        None => continued || !rest.trim().is_empty(),
+    };
+    Some((name.to_string(), has_value))
 }
 
 impl Rule for OauthTokenInBrowser {
@@ -301,14 +364,194 @@ impl Rule for OauthTokenInBrowser {
         if !input.context.language.is_js_family() {
             return;
         }
-        self.api_calls(facts, findings);
-        self.storage(facts, findings);
+        self.api_calls(facts, input.text, findings);
+        self.storage(facts, input.text, findings);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::KeywordHits;
+    use miroguard_core::FileContext;
+    use miroguard_ir::{Scope, StringKind};
+
+    /// Facts written by hand over a real source text (the front ends are not
+    /// dependencies of this crate; the fixtures run them end to end).
+    struct Source {
+        text: String,
+        facts: Facts,
+    }
+
+    impl Source {
+        fn new(text: &str) -> Source {
+            let facts = Facts {
+                scopes: vec![Scope {
+                    parent: None,
+                    kind: ScopeKind::Module,
+                    span: Span::new(0, text.len()),
+                }],
+                ..Facts::default()
+            };
+            Source {
+                text: text.to_string(),
+                facts,
+            }
+        }
+
+        fn find(&self, needle: &str) -> Span {
+            let start = self
+                .text
+                .find(needle)
+                .unwrap_or_else(|| panic!("`{needle}` is not in the source"));
+            Span::new(start, start + needle.len())
+        }
+
+        /// The string literal written as `literal`, quotes included.
+        fn string(&mut self, literal: &str) -> Value {
+            let span = self.find(literal);
+            let content = Span::new(span.start + 1, span.end - 1);
+            self.facts.strings.push(StringLit {
+                span,
+                content,
+                value: content.text(&self.text).to_string(),
+                verbatim: true,
+                kind: StringKind::Plain,
+            });
+            Value::Str(self.facts.strings.len() as u32 - 1)
+        }
+
+        fn call(&mut self, callee: &[&str], written: &str, args: Vec<Value>) {
+            let span = self.find(written);
+            self.facts.calls.push(Call {
+                callee: callee.iter().map(|s| s.to_string()).collect(),
+                receiver: None,
+                args,
+                span,
+                callee_span: Span::new(span.start, span.start + 1),
+                is_macro: false,
+                is_new: false,
+                scope: 0,
+            });
+        }
+
+        /// `document.cookie = …` written as `written`.
+        fn cookie(&mut self, written: &str, value: Value) -> Binding {
+            let span = self.find(written);
+            let name_at = span.start + "document.".len();
+            let binding = Binding {
+                kind: BindingKind::Assignment,
+                name: "cookie".to_string(),
+                path: vec!["document".to_string(), "cookie".to_string()],
+                name_span: Span::new(name_at, name_at + "cookie".len()),
+                value,
+                span,
+                scope: 0,
+            };
+            self.facts.bindings.push(binding.clone());
+            binding
+        }
+
+        /// The rule's findings, as the text they point at.
+        fn check(&self, path: &str) -> Vec<String> {
+            let rule = OauthTokenInBrowser::new().expect("built-in rule loads");
+            let lower = self.text.to_ascii_lowercase();
+            let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
+            let context = FileContext::from_display_path(path);
+            let input = FileInput {
+                context: &context,
+                text: &self.text,
+                keywords: KeywordHits::new(&hits),
+                facts: Some(&self.facts),
+                parse_failed: false,
+            };
+            let mut findings = Vec::new();
+            rule.check(&input, &mut findings);
+            findings
+                .into_iter()
+                .map(|f| f.span.text(&self.text).to_string())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn cookies_written_deleted_and_concatenated() {
+        let mut source = Source::new(
+            "document.cookie = \"miro_token=; Max-Age=0; path=/\";\n\
+             document.cookie = \"access_token=\" + token + \"; path=/\";\n\
+             document.cookie = \"theme=dark\";\n",
+        );
+        let deleted = source.string("\"miro_token=; Max-Age=0; path=/\"");
+        let deleted = source.cookie("document.cookie = \"miro_token=; Max-Age=0; path=/\"", deleted);
+        source.string("\"access_token=\"");
+        source.string("\"; path=/\"");
+        let concatenated = source.cookie(
+            "document.cookie = \"access_token=\" + token + \"; path=/\"",
+            Value::Unknown,
+        );
+        let theme = source.string("\"theme=dark\"");
+        let theme = source.cookie("document.cookie = \"theme=dark\"", theme);
+        let written = |binding: &Binding| cookie_written(&source.facts, &source.text, binding);
+        assert_eq!(written(&deleted), Some(("miro_token".to_string(), false)));
+        assert_eq!(written(&concatenated), Some(("access_token".to_string(), true)));
+        assert_eq!(written(&theme), Some(("theme".to_string(), true)));
+        assert_eq!(
+            source.check("src/panel.ts"),
+            ["document.cookie = \"access_token=\" + token + \"; path=/\""]
+        );
+    }
+
+    #[test]
+    fn next_data_functions_are_server_code() {
+        let text = "export default function Page() { fetch(\"https://api.miro.com/v2/me\"); }\n\
+                    export async function getServerSideProps() { fetch(\"https://api.miro.com/v2/boards\"); }\n";
+        let mut source = Source::new(text);
+        let span = source.find("async function getServerSideProps() { fetch(\"https://api.miro.com/v2/boards\"); }");
+        source.facts.scopes.push(Scope {
+            parent: Some(0),
+            kind: ScopeKind::Function,
+            span,
+        });
+        let me = source.string("\"https://api.miro.com/v2/me\"");
+        source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/me\")", vec![me]);
+        let boards = source.string("\"https://api.miro.com/v2/boards\"");
+        source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/boards\")", vec![boards]);
+        assert_eq!(source.check("pages/index.tsx"), ["https://api.miro.com/v2/me"]);
+
+        assert_eq!(
+            declared_function_name("async  function getStaticProps({ params }) {"),
+            Some("getStaticProps")
+        );
+        assert_eq!(
+            declared_function_name("function getStaticPaths() {"),
+            Some("getStaticPaths")
+        );
+        assert_eq!(declared_function_name("async () => {}"), None);
+    }
+
+    #[test]
+    fn messages_naming_the_api_are_not_requests() {
+        let mut source = Source::new(
+            "showError(\"Could not reach api.miro.com, try again\");\n\
+             new Error(\"POST /v1/oauth/token failed\");\nxhr.open(\"GET\", \"https://api.miro.com/v2/boards\");\n",
+        );
+        let message = source.string("\"Could not reach api.miro.com, try again\"");
+        source.call(
+            &["showError"],
+            "showError(\"Could not reach api.miro.com, try again\")",
+            vec![message],
+        );
+        let error = source.string("\"POST /v1/oauth/token failed\"");
+        source.call(&["Error"], "new Error(\"POST /v1/oauth/token failed\")", vec![error]);
+        let method = source.string("\"GET\"");
+        let url = source.string("\"https://api.miro.com/v2/boards\"");
+        source.call(
+            &["xhr", "open"],
+            "xhr.open(\"GET\", \"https://api.miro.com/v2/boards\")",
+            vec![method, url],
+        );
+        assert_eq!(source.check("src/panel.ts"), ["https://api.miro.com/v2/boards"]);
+    }
 
     #[test]
     fn token_names() {
