@@ -11,6 +11,7 @@
 //! empty strings and public keys are left alone.
 
 use crate::{FileInput, Rule};
+use aho_corasick::AhoCorasick;
 use miroguard_core::{Finding, Language, RuleMeta, Span};
 use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeId, Value};
 use regex::Regex;
@@ -167,6 +168,7 @@ pub struct HardcodedSigningKey {
     wrappers: Vec<Wrapper>,
     keywords: Vec<String>,
     allowlist: Vec<Regex>,
+    call_sites: CallSiteGate,
 }
 
 fn split_path(path: &str, language: SinkLanguage) -> Vec<String> {
@@ -231,18 +233,246 @@ impl HardcodedSigningKey {
                 argument: spec.argument,
             });
         }
+        let call_sites = CallSiteGate::new(&sinks)?;
         Ok(HardcodedSigningKey {
             meta: file.rule,
             sinks,
             wrappers,
             keywords,
             allowlist: allowlist.to_vec(),
+            call_sites,
         })
     }
 
     fn allowed(&self, secret: &str) -> bool {
         self.allowlist.iter().any(|re| re.is_match(secret))
     }
+}
+
+/// The lexical half of the rule: whether a file can hold a sink call at all,
+/// decided before it is parsed. Keywords such as `session`, `jwt` or `cipher`
+/// occur in most large bundles; a JS sink matches only when its module is
+/// imported or required (its name is a quoted string in the file) and its
+/// function is called, or its callee is written as the TOML's `names` say; a
+/// Rust sink only when its path is written before `(`. Parsing is what costs,
+/// so this keeps the parse for files where a sink can match, and never
+/// changes what is found.
+struct CallSiteGate {
+    /// Quoted module names (`"jsonwebtoken"`, `'node:crypto'`) and callee
+    /// segments, in one automaton.
+    automaton: AhoCorasick,
+    /// What each pattern of the automaton stands for.
+    meanings: Vec<Vec<Meaning>>,
+    modules: usize,
+    calls: Vec<CallCheck>,
+    requirements: Vec<Requirement>,
+}
+
+#[derive(Clone, Copy)]
+enum Meaning {
+    Module(usize),
+    Call(usize),
+}
+
+/// How a callee's last segment must be written for a call to count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CallCheck {
+    language: SinkLanguage,
+    /// The segment before it (then a `.` or `::` separates them).
+    before: Option<String>,
+    dot: Dot,
+}
+
+/// Whether a call's last segment comes after a `.`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dot {
+    /// A method: `x.register(`.
+    Required,
+    /// A global name: `session(`, not `user.session(`.
+    Forbidden,
+    /// An import's export: `createHmac(` or `crypto.createHmac(`.
+    Either,
+}
+
+/// What one sink needs in a file's text.
+struct Requirement {
+    language: SinkLanguage,
+    /// Any of these modules, and then (when set) a call of this export.
+    modules: Vec<usize>,
+    export_call: Option<usize>,
+    /// Or any of these calls as written.
+    written_calls: Vec<usize>,
+}
+
+impl CallSiteGate {
+    fn new(sinks: &[Sink]) -> Result<CallSiteGate, String> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut meanings: Vec<Vec<Meaning>> = Vec::new();
+        let mut module_names: Vec<String> = Vec::new();
+        let mut calls: Vec<(String, CallCheck)> = Vec::new();
+        let mut pattern = |text: String, meaning: Meaning| match patterns.iter().position(|p| *p == text) {
+            Some(at) => meanings[at].push(meaning),
+            None => {
+                patterns.push(text);
+                meanings.push(vec![meaning]);
+            }
+        };
+        let mut module_id = |module: &str, pattern: &mut dyn FnMut(String, Meaning)| -> usize {
+            if let Some(at) = module_names.iter().position(|m| m == module) {
+                return at;
+            }
+            module_names.push(module.to_string());
+            let id = module_names.len() - 1;
+            for quote in ['"', '\'', '`'] {
+                pattern(format!("{quote}{module}{quote}"), Meaning::Module(id));
+                pattern(format!("{quote}node:{module}{quote}"), Meaning::Module(id));
+            }
+            id
+        };
+        let mut call_id =
+            |path: &[String], dot: Dot, language: SinkLanguage, pattern: &mut dyn FnMut(String, Meaning)| {
+                let (last, init) = path.split_last()?;
+                let check = CallCheck {
+                    language,
+                    before: init.last().filter(|segment| *segment != "*").cloned(),
+                    dot,
+                };
+                if let Some(at) = calls.iter().position(|(l, c)| l == last && *c == check) {
+                    return Some(at);
+                }
+                calls.push((last.clone(), check));
+                let id = calls.len() - 1;
+                pattern(last.clone(), Meaning::Call(id));
+                Some(id)
+            };
+        let mut requirements = Vec::new();
+        for sink in sinks {
+            let mut requirement = Requirement {
+                language: sink.language,
+                modules: Vec::new(),
+                export_call: None,
+                written_calls: Vec::new(),
+            };
+            match (&sink.callee, sink.language) {
+                (Some(callee), SinkLanguage::Rust) => {
+                    requirement
+                        .written_calls
+                        .extend(call_id(&callee.path, Dot::Either, sink.language, &mut pattern));
+                }
+                (Some(callee), SinkLanguage::Js) => {
+                    for module in &callee.modules {
+                        requirement.modules.push(module_id(module, &mut pattern));
+                    }
+                    // A default export is called under any local name: the import alone decides.
+                    requirement.export_call = callee
+                        .path
+                        .last()
+                        .and_then(|last| call_id(std::slice::from_ref(last), Dot::Either, sink.language, &mut pattern));
+                    for name in &callee.names {
+                        let dot = if name.len() == 1 { Dot::Forbidden } else { Dot::Either };
+                        requirement
+                            .written_calls
+                            .extend(call_id(name, dot, sink.language, &mut pattern));
+                    }
+                }
+                (None, _) => {
+                    let method = sink.method.as_slice();
+                    let call = call_id(method, Dot::Required, sink.language, &mut pattern);
+                    if sink.plugin.is_empty() {
+                        requirement.written_calls.extend(call);
+                    } else {
+                        for module in &sink.plugin {
+                            requirement.modules.push(module_id(module, &mut pattern));
+                        }
+                        requirement.export_call = call;
+                    }
+                }
+            }
+            requirements.push(requirement);
+        }
+        let automaton = AhoCorasick::new(&patterns).map_err(|e| e.to_string())?;
+        Ok(CallSiteGate {
+            automaton,
+            meanings,
+            modules: module_names.len(),
+            calls: calls.into_iter().map(|(_, check)| check).collect(),
+            requirements,
+        })
+    }
+
+    /// Whether a sink of `language` can match in `text`.
+    fn may_match(&self, text: &str, language: SinkLanguage) -> bool {
+        let mut modules = vec![false; self.modules];
+        let mut calls = vec![false; self.calls.len()];
+        for found in self.automaton.find_overlapping_iter(text) {
+            for meaning in &self.meanings[found.pattern().as_usize()] {
+                match *meaning {
+                    Meaning::Module(id) => modules[id] = true,
+                    Meaning::Call(id) => {
+                        if !calls[id] && self.calls[id].language == language {
+                            calls[id] = written_as_call(text, found.start(), found.end(), &self.calls[id]);
+                        }
+                    }
+                }
+            }
+        }
+        self.requirements.iter().filter(|r| r.language == language).any(|r| {
+            r.written_calls.iter().any(|&id| calls[id])
+                || (r.modules.iter().any(|&id| modules[id]) && r.export_call.is_none_or(|id| calls[id]))
+        })
+    }
+}
+
+/// Whether the segment at `start..end` is a call written as `check` says:
+/// a whole identifier followed by `(`, or renamed by an import (`sign as s`).
+fn written_as_call(text: &str, start: usize, end: usize, check: &CallCheck) -> bool {
+    let bytes = text.as_bytes();
+    if bytes[..start].last().is_some_and(|&b| is_ident_byte(b)) || bytes.get(end).is_some_and(|&b| is_ident_byte(b)) {
+        return false;
+    }
+    let rest = text[end..].trim_start();
+    if check.language == SinkLanguage::Js && check.before.is_none() && rest.starts_with("as ") {
+        return true;
+    }
+    if !rest.starts_with('(') {
+        return false;
+    }
+    let head = &text[..start];
+    match (&check.before, check.language) {
+        (Some(before), language) => preceded_by(head, before, language),
+        (None, SinkLanguage::Js) => {
+            let after_dot = head.trim_end().ends_with('.');
+            match check.dot {
+                Dot::Required => after_dot,
+                Dot::Forbidden => !after_dot,
+                Dot::Either => true,
+            }
+        }
+        (None, SinkLanguage::Rust) => true,
+    }
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// Whether `head` (the text before a callee's last segment) ends with the
+/// segment before it and its separator. JS allows whitespace around the `.`
+/// (`jwt\n  .sign(`); Rust allows a turbofish (`Key::<Aes256Gcm>::from_slice(`).
+fn preceded_by(head: &str, segment: &str, language: SinkLanguage) -> bool {
+    let head = head.trim_end();
+    let head = match language {
+        SinkLanguage::Js => head.strip_suffix('.').map(str::trim_end),
+        SinkLanguage::Rust => head.strip_suffix("::").map(|rest| {
+            if rest.ends_with('>') {
+                // Generic arguments written in the path: the segment is before `::<`.
+                rest.rfind("::<").map_or(rest, |at| &rest[..at])
+            } else {
+                rest
+            }
+        }),
+    };
+    head.is_some_and(|head| head.ends_with(segment))
 }
 
 /// Checks what the TOML's header promises about a sink.
@@ -742,7 +972,8 @@ impl Rule for HardcodedSigningKey {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        SinkLanguage::of(input.context.language).is_some() && input.keywords.any()
+        SinkLanguage::of(input.context.language)
+            .is_some_and(|language| input.keywords.any() && self.call_sites.may_match(input.text, language))
     }
 
     fn extra_docs(&self) -> Option<String> {
@@ -985,9 +1216,15 @@ mod tests {
                 facts: Some(&self.facts),
                 parse_failed: false,
             };
-            assert_eq!(rule.needs_facts(&input), hits.iter().any(|h| *h));
+            let needs_facts = rule.needs_facts(&input);
+            assert!(!needs_facts || hits.iter().any(|h| *h), "a parse without a keyword");
             let mut findings = Vec::new();
             rule.check(&input, &mut findings);
+            // The lexical gate is sound: it never skips a file the rule reports on.
+            assert!(
+                needs_facts || findings.is_empty(),
+                "the call-site gate skipped a finding"
+            );
             findings
                 .into_iter()
                 .map(|f| {
@@ -1364,7 +1601,9 @@ mod tests {
 
     #[test]
     fn one_finding_per_literal_and_test_code_drops_a_level() {
-        let mut s = Source::new("const K = Buffer.from('kk');\ncreateHmac('sha256', K);\ncreateHmac('sha1', K);\n");
+        let mut s = Source::new(
+            "import { createHmac } from 'crypto';\nconst K = Buffer.from('kk');\ncreateHmac('sha256', K);\ncreateHmac('sha1', K);\n",
+        );
         s.import("crypto", "createHmac", "createHmac");
         let kk = s.string("'kk'", 0);
         let buffer = s.call(&["Buffer", "from"], "Buffer.from('kk')", "Buffer.from", vec![kk]);
@@ -1382,6 +1621,28 @@ mod tests {
         let found = s.check("test/hmac.test.js");
         assert_eq!(messages(&found), [("Hardcoded key passed to `createHmac`", "kk")]);
         assert_eq!(found[0].2, Severity::Warning);
+    }
+
+    #[test]
+    fn the_call_site_gate_needs_a_module_or_a_written_callee() {
+        let rule = HardcodedSigningKey::new(&[]).expect("built-in rule loads");
+        let js = |text: &str| rule.call_sites.may_match(text, SinkLanguage::Js);
+        let rust = |text: &str| rule.call_sites.may_match(text, SinkLanguage::Rust);
+        assert!(js("import jwt from \"jsonwebtoken\";\njwt.sign(p, k)"));
+        assert!(js("import { sign as s } from 'jsonwebtoken';"));
+        assert!(js("const c = require('node:crypto'); c.createHmac('sha256', k)"));
+        assert!(js("import session from 'express-session'; app.use(sess(o))"));
+        assert!(!js("const c = require('crypto'); c.createHash('md5')"));
+        assert!(!js("import jwt from 'jsonwebtoken'; jwt.decode(t)"));
+        assert!(js("app.use(session({ secret: s }))"));
+        assert!(js("jwt\n  .sign (p, k)"));
+        assert!(!js("const session = getSession(req); // jwt, cipher, hmac"));
+        assert!(!js("user.session(x)"));
+        assert!(rust("let key = Key::<Aes256Gcm>::from_slice(b\"k\");"));
+        assert!(rust("let mac = HmacSha256::new_from_slice(&k)?;"));
+        assert!(rust("let k = hmac::Key::new(hmac::HMAC_SHA256, b\"k\");"));
+        assert!(!rust("let s = String::from(\"key\"); let k = Key::generate();"));
+        assert!(!rust("fn from_secret() {}"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Finding, RuleMeta, Span};
 use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeKind, StringLit, TemplatePart, Value};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The rule's id.
 pub const ID: &str = "oauth-token-in-browser";
@@ -99,6 +100,12 @@ impl OauthTokenInBrowser {
         })
     }
 
+    /// Whether a Miro API host or token endpoint occurs in the file: requests need one.
+    fn url_keyword_hit(&self, input: &FileInput<'_>) -> bool {
+        let urls = self.miro_api_hosts.len() + self.token_endpoints.len();
+        (0..urls).any(|index| input.keywords.contains(index))
+    }
+
     fn finding(&self, span: Span, message: String, help: &str) -> Finding {
         Finding::new(ID, self.meta.severity, span, message)
             .with_help(help)
@@ -110,13 +117,14 @@ impl OauthTokenInBrowser {
         // A Next.js page is classified as running on both sides, but its data
         // functions never reach the browser: calling the API there is server code.
         let server_regions = server_data_functions(facts, text);
+        let urls = UrlLiterals::new(facts);
         for call in &facts.calls {
             if server_regions.iter().any(|region| region.contains(call.span)) {
                 continue;
             }
             let mut literals = Vec::new();
             for arg in &call.args {
-                url_literals(facts, arg, 0, &mut literals);
+                urls.collect(arg, &mut literals);
             }
             // A URL (or a piece of one) has no spaces; a message that names the
             // host (`showError("Could not reach api.miro.com")`) is not a request.
@@ -195,6 +203,45 @@ impl OauthTokenInBrowser {
     }
 }
 
+/// Whether `text` can write web storage or a cookie: a `setItem(` call, an
+/// assignment to a member of `localStorage`/`sessionStorage`, or to
+/// `.cookie` (`document.cookie = …`, not `== …`). Bundles mention
+/// `localStorage` and `cookie` everywhere; only writes need a parse.
+fn writes_storage(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let storage_written = WEB_STORAGE.iter().any(|storage| {
+        memchr::memmem::find_iter(bytes, storage.as_bytes()).any(|at| storage_written_at(&text[at + storage.len()..]))
+    });
+    storage_written
+        || memchr::memmem::find_iter(bytes, b".cookie").any(|at| {
+            let rest = text[at + ".cookie".len()..].trim_start();
+            (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with("+=")
+        })
+}
+
+/// Whether the text after `localStorage`/`sessionStorage` writes to it.
+fn storage_written_at(rest: &str) -> bool {
+    let set_item = rest.strip_prefix('?').unwrap_or(rest).strip_prefix(".setItem");
+    if set_item.is_some_and(|args| args.trim_start().starts_with('(')) {
+        return true;
+    }
+    let statement = &rest[..rest.find([';', '\n']).unwrap_or(rest.len())];
+    (rest.starts_with('.') || rest.starts_with('[')) && has_assignment(statement)
+}
+
+/// Whether `statement` holds an `=` that assigns (not `==`, `!=`, `<=`, `>=`, `=>`).
+fn has_assignment(statement: &str) -> bool {
+    let bytes = statement.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'='
+            && !matches!(bytes.get(i + 1), Some(b'=' | b'>'))
+            && !matches!(
+                i.checked_sub(1).and_then(|j| bytes.get(j)),
+                Some(b'=' | b'!' | b'<' | b'>')
+            )
+    })
+}
+
 /// Extents of the Next.js data functions a file defines: `export async
 /// function getServerSideProps() {…}`, `export const getStaticProps = async () => {…}`.
 fn server_data_functions(facts: &Facts, text: &str) -> Vec<Span> {
@@ -236,59 +283,90 @@ fn storage_name(call: &Call) -> &str {
     call.callee.iter().rev().nth(1).map_or("localStorage", String::as_str)
 }
 
-/// The string literals a URL argument is made of: literals, template
-/// fragments, an identifier's literal value in this file, the `url` of an
-/// options object. Depth-limited: values can refer to each other.
-fn url_literals<'a>(facts: &'a Facts, value: &'a Value, depth: usize, out: &mut Vec<&'a StringLit>) {
-    if depth > 4 {
-        return;
+/// Collects the string literals a value's URL may be built from: literals,
+/// template fragments, the values of variables it names, the `url` of an
+/// options object, `new URL(…)` arguments.
+struct UrlLiterals<'a> {
+    facts: &'a Facts,
+    /// Variable bindings by name, built once per file.
+    variables: HashMap<&'a str, Vec<&'a Binding>>,
+}
+
+/// Names bound more often than this are not followed: in minified bundles one
+/// letter names hundreds of values, and following them all costs seconds per
+/// file for nothing a reader could call "the URL".
+const MAX_BINDINGS_FOLLOWED: usize = 4;
+
+/// Values visited per call argument at most.
+const VISIT_BUDGET: usize = 64;
+
+impl<'a> UrlLiterals<'a> {
+    fn new(facts: &'a Facts) -> UrlLiterals<'a> {
+        let mut variables: HashMap<&str, Vec<&Binding>> = HashMap::new();
+        for binding in facts.bindings.iter().filter(|b| b.kind == BindingKind::Variable) {
+            variables.entry(binding.name.as_str()).or_default().push(binding);
+        }
+        UrlLiterals { facts, variables }
     }
-    match value {
-        Value::Str(id) => out.extend(facts.strings.get(*id as usize)),
-        Value::Template(parts) => {
-            for part in parts {
-                match part {
-                    TemplatePart::Str(id) => out.extend(facts.strings.get(*id as usize)),
-                    TemplatePart::Expr(inner) => url_literals(facts, inner, depth + 1, out),
-                }
-            }
+
+    /// The literals of `value`, appended to `out`.
+    fn collect(&self, value: &'a Value, out: &mut Vec<&'a StringLit>) {
+        let mut budget = VISIT_BUDGET;
+        self.visit(value, 0, &mut budget, out);
+    }
+
+    fn visit(&self, value: &'a Value, depth: usize, budget: &mut usize, out: &mut Vec<&'a StringLit>) {
+        if depth > 4 || *budget == 0 {
+            return;
         }
-        Value::Alternatives(values) | Value::Array(values) => {
-            for value in values {
-                url_literals(facts, value, depth + 1, out);
-            }
-        }
-        Value::Ident(name) => {
-            for binding in facts
-                .bindings
-                .iter()
-                .filter(|b| b.kind == BindingKind::Variable && &b.name == name)
-            {
-                url_literals(facts, &binding.value, depth + 1, out);
-            }
-        }
-        Value::Object(fields) => {
-            for &id in fields {
-                if let Some(field) = facts
-                    .bindings
-                    .get(id as usize)
-                    .filter(|f| matches!(f.name.as_str(), "url" | "baseURL" | "baseUrl"))
-                {
-                    url_literals(facts, &field.value, depth + 1, out);
-                }
-            }
-        }
-        Value::Call(id) => {
-            // `new URL("/v2/boards", "https://api.miro.com")`, `` `${base}/v2` ``.concat()
-            if let Some(call) = facts.calls.get(*id as usize) {
-                if call.callee.last().is_some_and(|c| c == "URL") {
-                    for arg in &call.args {
-                        url_literals(facts, arg, depth + 1, out);
+        *budget -= 1;
+        let facts = self.facts;
+        match value {
+            Value::Str(id) => out.extend(facts.strings.get(*id as usize)),
+            Value::Template(parts) => {
+                for part in parts {
+                    match part {
+                        TemplatePart::Str(id) => out.extend(facts.strings.get(*id as usize)),
+                        TemplatePart::Expr(inner) => self.visit(inner, depth + 1, budget, out),
                     }
                 }
             }
+            Value::Alternatives(values) | Value::Array(values) => {
+                for value in values {
+                    self.visit(value, depth + 1, budget, out);
+                }
+            }
+            Value::Ident(name) => {
+                let bindings = self.variables.get(name.as_str()).map(Vec::as_slice).unwrap_or_default();
+                if bindings.len() <= MAX_BINDINGS_FOLLOWED {
+                    for binding in bindings {
+                        self.visit(&binding.value, depth + 1, budget, out);
+                    }
+                }
+            }
+            Value::Object(fields) => {
+                for &id in fields {
+                    if let Some(field) = facts
+                        .bindings
+                        .get(id as usize)
+                        .filter(|f| matches!(f.name.as_str(), "url" | "baseURL" | "baseUrl"))
+                    {
+                        self.visit(&field.value, depth + 1, budget, out);
+                    }
+                }
+            }
+            Value::Call(id) => {
+                // `new URL("/v2/boards", "https://api.miro.com")`
+                if let Some(call) = facts.calls.get(*id as usize) {
+                    if call.callee.last().is_some_and(|c| c == "URL") {
+                        for arg in &call.args {
+                            self.visit(arg, depth + 1, budget, out);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -356,7 +434,7 @@ impl Rule for OauthTokenInBrowser {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        input.context.language.is_js_family() && input.keywords.any()
+        input.context.language.is_js_family() && (self.url_keyword_hit(input) || writes_storage(input.text))
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -364,7 +442,9 @@ impl Rule for OauthTokenInBrowser {
         if !input.context.language.is_js_family() {
             return;
         }
-        self.api_calls(facts, input.text, findings);
+        if self.url_keyword_hit(input) {
+            self.api_calls(facts, input.text, findings);
+        }
         self.storage(facts, input.text, findings);
     }
 }
@@ -372,6 +452,25 @@ impl Rule for OauthTokenInBrowser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_files_that_write_storage_need_a_parse() {
+        assert!(writes_storage("localStorage.setItem('k', v)"));
+        assert!(writes_storage("window.sessionStorage?.setItem ('k', v)"));
+        assert!(!writes_storage("geometry.setItemSize(3); cache.setItem(k, v);"));
+        assert!(!writes_storage("this.textStorage.isOpen = true;"));
+        assert!(writes_storage("window.localStorage.accessToken = t;"));
+        assert!(writes_storage("sessionStorage['token'] = t"));
+        assert!(writes_storage("document.cookie = `a=${b}`"));
+        assert!(writes_storage("document.cookie += 'x'"));
+        assert!(!writes_storage(
+            "if (typeof localStorage !== 'undefined') x = localStorage.getItem('k');"
+        ));
+        assert!(!writes_storage(
+            "const ok = document.cookie == ''; const has = sessionStorage.length >= 1;"
+        ));
+        assert!(!writes_storage("const f = (s) => s.cookie;"));
+    }
     use crate::KeywordHits;
     use miroguard_core::FileContext;
     use miroguard_ir::{Scope, StringKind};
