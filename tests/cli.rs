@@ -217,6 +217,14 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
         "(".repeat(10_000),
         ")".repeat(10_000)
     );
+    // Minified code: one name bound thousands of times, each binding naming
+    // the last. Rules that follow names must stay linear on it.
+    let mut bundle = String::from("var jwt=require(\"jsonwebtoken\");");
+    for i in 0..3_000 {
+        bundle.push_str(&format!(
+            "var e=e+\"https://api.miro.com/v2/{i}\",t=e;fetch(e,{{url:t}});localStorage.setItem(\"token\",t);jwt.sign(p,t);"
+        ));
+    }
     let mut invalid_utf8 = b"MIRO_CLIENT_SECRET=H5mMDdwin86TkVYCM7l8GQlc\nNAME=caf\xe9\n".to_vec();
     invalid_utf8.extend_from_slice(b"\xff\xfe\n");
     let dir = project(&[
@@ -234,6 +242,7 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
         ),
         ("deep.js", deep_js.as_bytes()),
         ("deep.rs", deep_rs.as_bytes()),
+        ("bundle.js", bundle.as_bytes()),
         ("latin1.env", &invalid_utf8),
         (
             "logo.png",
@@ -259,7 +268,15 @@ fn bad_input_is_reported_and_the_scan_goes_on() {
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     let report = json(&output);
     let paths = finding_paths(&report);
-    for expected in ["good.ts", "broken.ts", "broken.rs", "deep.js", "deep.rs", "latin1.env"] {
+    for expected in [
+        "good.ts",
+        "broken.ts",
+        "broken.rs",
+        "deep.js",
+        "deep.rs",
+        "bundle.js",
+        "latin1.env",
+    ] {
         assert!(
             paths.iter().any(|p| p == expected),
             "no finding in {expected}: {paths:?}"

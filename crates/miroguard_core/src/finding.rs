@@ -137,6 +137,9 @@ pub struct Snippet {
     pub highlight: Span,
     /// Secrets in `text` (byte offsets into `text`), with what to show instead of each.
     pub redactions: Vec<(Span, String)>,
+    /// Whether the lines were too long to show whole (minified code): `text`
+    /// is then a window of them, with `…` where it was cut.
+    pub clipped: bool,
 }
 
 impl Snippet {
@@ -284,6 +287,7 @@ mod tests {
             text: text.clone(),
             highlight: Span::new(start, end),
             redactions: vec![(Span::new(start, end), "ghp_…(40 chars)".into())],
+            clipped: false,
         };
         let (shown, hl) = snippet.render(false);
         assert_eq!(shown, "const KEY = \"ghp_…(40 chars)\"; // x");
@@ -311,6 +315,7 @@ mod tests {
             text,
             highlight: Span::new(13, 22),
             redactions: vec![(Span::new(4, 11), "SE…".into())],
+            clipped: false,
         };
         let (shown, hl) = snippet.render(false);
         assert_eq!(shown, "a = SE…; b = thing");

@@ -118,6 +118,39 @@ impl LineIndex {
         Span::new(span.start, span.start + trimmed.len())
     }
 
+    /// The positions of many `offsets` in `text`, in their order. Columns are
+    /// counted once per line from the previous offset on it, so thousands of
+    /// findings on one long line (minified code) cost one pass over it.
+    pub fn positions(&self, text: &str, offsets: &[usize]) -> Vec<Position> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![Position::default(); offsets.len()];
+        // (line, offset, column, UTF-16 column) of the last position computed.
+        let mut last: Option<(usize, usize, u32, u32)> = None;
+        for i in order {
+            let mut offset = offsets[i].min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let line = self.line_of(offset);
+            let (from, column, column_utf16) = match last {
+                Some((l, at, column, column_utf16)) if l == line => (at, column, column_utf16),
+                _ => (self.line_starts[line], 1, 1),
+            };
+            let between = &text[from..offset];
+            let column = column + between.chars().count() as u32;
+            let column_utf16 = column_utf16 + between.encode_utf16().count() as u32;
+            last = Some((line, offset, column, column_utf16));
+            out[i] = Position {
+                line: line as u32 + 1,
+                column,
+                column_utf16,
+                offset,
+            };
+        }
+        out
+    }
+
     /// The position of byte `offset` in `text` (which must be the indexed text).
     /// An offset inside a multi-byte character is moved back to its start.
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -142,6 +175,15 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_in_bulk_match_one_at_a_time() {
+        let text = "ab\nçé𝄞x\r\nlast 𝄞 line";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = vec![30, 0, 5, 3, 9, 14, 5, 100, 6, 2];
+        let one_by_one: Vec<Position> = offsets.iter().map(|&o| index.position(text, o)).collect();
+        assert_eq!(index.positions(text, &offsets), one_by_one);
+    }
 
     #[test]
     fn positions_count_chars_and_utf16_units() {

@@ -7,6 +7,15 @@ use std::collections::HashMap;
 /// The most lines a snippet shows; a multi-line secret (a PEM key) shows its first lines.
 const MAX_SNIPPET_LINES: usize = 4;
 
+/// Snippets longer than this are cut to the finding and some context around it.
+const MAX_SNIPPET_BYTES: usize = 400;
+
+/// How much of a cut line is kept on each side of the finding.
+const SNIPPET_CONTEXT_BYTES: usize = 120;
+
+/// Marks where a cut snippet continues.
+const ELLIPSIS: &str = "…";
+
 /// Completes `findings` of the file `context` with its `text`: path,
 /// positions, snippet (with every secret of the file redacted in it, given as
 /// `secrets`: span and redacted text) and fingerprint.
@@ -15,11 +24,13 @@ pub(crate) fn finalize(context: &FileContext, text: &str, findings: &mut [Findin
         return;
     }
     let index = LineIndex::new(text);
+    let offsets: Vec<usize> = findings.iter().flat_map(|f| [f.span.start, f.span.end]).collect();
+    let positions = index.positions(text, &offsets);
     let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
-    for finding in findings.iter_mut() {
+    for (finding, position) in findings.iter_mut().zip(positions.chunks_exact(2)) {
         finding.path = context.display_path.clone();
-        finding.start = index.position(text, finding.span.start);
-        finding.end = index.position(text, finding.span.end);
+        finding.start = position[0];
+        finding.end = position[1];
         finding.snippet = Some(snippet(text, &index, finding.span, secrets));
         let material = match &finding.secret {
             Some(secret) => secret.clone(),
@@ -38,11 +49,13 @@ fn snippet(text: &str, index: &LineIndex, span: Span, secrets: &[(Span, String)]
         .min(first_line + MAX_SNIPPET_LINES - 1);
     let start = index.line_span(first_line).start;
     let end = index.line_content_span(text, last_line).end;
-    let region = Span::new(start, end.max(start));
+    let (region, cut_before, cut_after) = clip(text, Span::new(start, end.max(start)), span);
+    let prefix = if cut_before { ELLIPSIS } else { "" };
+    let suffix = if cut_after { ELLIPSIS } else { "" };
     let local = |s: Span| {
         Span::new(
-            s.start.clamp(region.start, region.end) - region.start,
-            s.end.clamp(region.start, region.end) - region.start,
+            s.start.clamp(region.start, region.end) - region.start + prefix.len(),
+            s.end.clamp(region.start, region.end) - region.start + prefix.len(),
         )
     };
     let redactions = secrets
@@ -52,10 +65,30 @@ fn snippet(text: &str, index: &LineIndex, span: Span, secrets: &[(Span, String)]
         .collect();
     Snippet {
         first_line: first_line as u32 + 1,
-        text: region.text(text).to_string(),
+        text: format!("{prefix}{}{suffix}", region.text(text)),
         highlight: local(span),
         redactions,
+        clipped: cut_before || cut_after,
     }
+}
+
+/// `region` cut to a window around `span` when its lines are too long to
+/// show (minified code puts a whole bundle on one line), with whether
+/// something was cut before and after it.
+fn clip(text: &str, region: Span, span: Span) -> (Span, bool, bool) {
+    if region.end - region.start <= MAX_SNIPPET_BYTES {
+        return (region, false, false);
+    }
+    let mut start = span.start.saturating_sub(SNIPPET_CONTEXT_BYTES).max(region.start);
+    let shown_end = span.end.min(span.start + MAX_SNIPPET_BYTES);
+    let mut end = (shown_end + SNIPPET_CONTEXT_BYTES).min(region.end).max(start);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (Span::new(start, end), start > region.start, end < region.end)
 }
 
 #[cfg(test)]
@@ -84,5 +117,27 @@ mod tests {
         let (shown, _) = snippet.render(false);
         assert_eq!(shown, "const A = \"s3…\", B = \"s3…\";");
         assert!(f.fingerprint.ends_with(":0"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding() {
+        let filler = "x=1;".repeat(500);
+        let text = format!("{filler}const K = \"s3cret-one\";{filler}\n");
+        let a = text.find("s3cret-one").unwrap();
+        let secrets = vec![(Span::new(a, a + 10), "s3…".to_string())];
+        let mut findings = vec![
+            Finding::new("r", Severity::Error, Span::new(a, a + 10), "m")
+                .with_secret("s3cret-one", Span::new(a, a + 10)),
+        ];
+        finalize(&FileContext::from_display_path("x.js"), &text, &mut findings, &secrets);
+        let f = &findings[0];
+        assert_eq!((f.start.line, f.start.column), (1, a as u32 + 1));
+        let snippet = f.snippet.as_ref().unwrap();
+        assert!(snippet.clipped);
+        let (shown, highlight) = snippet.render(false);
+        assert!(shown.len() < MAX_SNIPPET_BYTES, "{}", shown.len());
+        assert!(shown.starts_with(ELLIPSIS) && shown.ends_with(ELLIPSIS), "{shown}");
+        assert_eq!(highlight.text(&shown), "s3…");
+        assert!(!shown.contains("s3cret"));
     }
 }

@@ -207,7 +207,8 @@ fn finding_region(finding: &Finding, opts: &OutputOptions) -> sarif::Region {
 
 /// The whole lines of the snippet, as `contextRegion`, when they show more than the region itself.
 fn context_region(finding: &Finding, opts: &OutputOptions) -> Option<sarif::Region> {
-    let snippet = finding.snippet.as_ref()?;
+    // A cut snippet is not the whole lines a context region stands for.
+    let snippet = finding.snippet.as_ref().filter(|snippet| !snippet.clipped)?;
     let (text, highlight) = snippet.render(opts.show_secrets);
     // SARIF wants the context region to be a proper superset of the region.
     if text.is_empty() || highlight.text(&text) == text {

@@ -278,6 +278,7 @@ fn text_survives_odd_snippets() {
             text: text.into(),
             highlight,
             redactions: vec![],
+            clipped: false,
         });
         let report = ScanReport {
             findings: vec![finding],

@@ -129,6 +129,7 @@ pub fn place(
         text: text[start..end].to_string(),
         highlight: Span::new(finding.span.start - start, finding.span.end - start),
         redactions,
+        clipped: false,
     });
     finding
 }
