@@ -6,6 +6,7 @@
 #   bench/run.sh                 # Rust half, JS half and the whole corpus, 3 runs each
 #   RUNS=5 bench/run.sh whole    # one target, more runs
 #   PEERS=0 bench/run.sh         # miroguard only
+#   PEERS=ripgrep,oxlint bench/run.sh   # some peers only (gitleaks takes minutes)
 #
 # The corpus is built (once) by the shared make-corpus.sh; peers are looked up
 # where the shared install-peers.sh puts them.
@@ -64,6 +65,9 @@ measure() {
     "$(echo "$bytes / 1048576 / $wall" | bc -l)" "$(echo "$files / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
 
+# want PEER: whether PEERS (1, or a comma-separated list) asks for this peer.
+want() { [ "$PEERS" = 1 ] || [[ ",$PEERS," == *",$1,"* ]]; }
+
 gitleaks_bin=$(command -v gitleaks || true)
 [ -z "$gitleaks_bin" ] && [ -x "$PEERS_DIR/gitleaks/usr/bin/gitleaks" ] && gitleaks_bin=$PEERS_DIR/gitleaks/usr/bin/gitleaks
 ripsecrets_bin=$(command -v ripsecrets || true)
@@ -77,17 +81,17 @@ printf '%-12s %-6s %8s %8s %8s %9s %8s\n' tool target wall_s cpu_s MB/s files/s 
 for target in "${TARGETS[@]}"; do
   dir=$(dir_of "$target")
   measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "$dir"
-  [ "$PEERS" = 1 ] || continue
-  if [ -n "$rg_bin" ]; then
+  [ "$PEERS" = 0 ] && continue
+  if [ -n "$rg_bin" ] && want ripgrep; then
     measure ripgrep "$target" "$rg_bin" -c --no-ignore -e '(?i)(api|secret|token)[_-]?key\s*[:=]\s*["'"'"'][A-Za-z0-9]{16,}' "$dir"
   fi
-  if [ -n "$gitleaks_bin" ]; then
+  if [ -n "$gitleaks_bin" ] && want gitleaks; then
     measure gitleaks "$target" "$gitleaks_bin" dir --no-banner --exit-code 0 --redact --report-format json --report-path "$SCRATCH/gitleaks.json" "$dir"
   fi
-  if [ -n "$ripsecrets_bin" ]; then
+  if [ -n "$ripsecrets_bin" ] && want ripsecrets; then
     measure ripsecrets "$target" "$ripsecrets_bin" "$dir"
   fi
-  if [ -n "$oxlint_bin" ] && [ "$target" = js ]; then
+  if [ -n "$oxlint_bin" ] && [ "$target" = js ] && want oxlint; then
     measure oxlint "$target" "$oxlint_bin" --quiet "$dir"
   fi
 done

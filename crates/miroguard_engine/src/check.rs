@@ -3,7 +3,7 @@
 use crate::parse::parse;
 use crate::{Engine, finalize, resolve, suppress};
 use miroguard_core::{FileClass, FileContext, Finding, Notification};
-use miroguard_rules::{FileInput, KeywordHits};
+use miroguard_rules::{FileInput, FileMemo, KeywordHits};
 
 /// What checking one file produced.
 #[derive(Clone, Debug, Default)]
@@ -27,12 +27,17 @@ impl Engine {
             .iter()
             .map(|a| a.keyword_patterns.iter().map(|&p| hits[p]).collect())
             .collect();
-        let input_for = |i: usize, facts, parse_failed| FileInput {
+        // Work shared between rules is memoised per phase: what the parse
+        // decision computes without Facts is not what the checks compute with them.
+        let gate_memo = FileMemo::default();
+        let check_memo = FileMemo::default();
+        let input_for = |i: usize, facts, parse_failed, memo| FileInput {
             context,
             text,
             keywords: KeywordHits::new(&rule_hits[i]),
             facts,
             parse_failed,
+            memo,
         };
 
         let needs_facts = context.language.is_source()
@@ -41,7 +46,7 @@ impl Engine {
                     .active
                     .iter()
                     .enumerate()
-                    .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false))));
+                    .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false, &gate_memo))));
         let mut report = FileReport::default();
         let (facts, parse_failed) = if needs_facts {
             let parsed = parse(context, text);
@@ -56,7 +61,7 @@ impl Engine {
         for (i, active) in self.active.iter().enumerate() {
             let rule = self.rule(active);
             let start = findings.len();
-            rule.check(&input_for(i, facts.as_ref(), parse_failed), &mut findings);
+            rule.check(&input_for(i, facts.as_ref(), parse_failed, &check_memo), &mut findings);
             let default = rule.default_severity();
             let shift = |severity: miroguard_core::Severity| severity.shifted(default, active.severity);
             for finding in &mut findings[start..] {

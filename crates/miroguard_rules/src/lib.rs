@@ -55,6 +55,17 @@ pub struct FileInput<'a> {
     /// Whether the file is source code that could not be parsed, so rules
     /// should fall back to their lexical checks for it.
     pub parse_failed: bool,
+    /// Work several rules need, done once per file (and per phase: the
+    /// engine gives the parse decision and the checks a fresh one each).
+    pub memo: &'a FileMemo,
+}
+
+/// Work shared by the rules that check one file: the secret scan that
+/// `hardcoded-secret` and `client-secret-in-browser-code` both run.
+#[derive(Debug, Default)]
+pub struct FileMemo {
+    secrets_gate: std::cell::OnceCell<bool>,
+    secrets: std::cell::OnceCell<Vec<secrets::scanner::SecretMatch>>,
 }
 
 /// A rule.

@@ -148,7 +148,7 @@ impl ClientSecretInBrowserCode {
     /// Literal secrets: in browser code they are this rule's, not `hardcoded-secret`'s.
     fn literal_secrets(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
         for found in self.scanner.scan(input) {
-            let finding = match &found {
+            let finding = match found {
                 SecretMatch::Provider { detector, found } => {
                     let detector = self.scanner.detector(*detector);
                     if detector.public_in_browser {
@@ -493,6 +493,7 @@ mod tests {
             keywords: crate::KeywordHits::new(&hits),
             facts: None,
             parse_failed: false,
+            memo: &crate::FileMemo::default(),
         };
         let mut findings = Vec::new();
         rule.check(&input, &mut findings);

@@ -169,12 +169,12 @@ impl DotenvFileCommitted {
         let mut values: Vec<(Span, String)> = self
             .scanner
             .scan(input)
-            .into_iter()
+            .iter()
             .filter_map(|found| match found {
                 SecretMatch::Provider { detector, found } => wanted_detectors
-                    .is_none_or(|wanted| wanted.contains(&detector))
-                    .then_some((found.span, found.secret)),
-                SecretMatch::Generic(m) => wanted_detectors.is_none().then_some((m.span, m.secret)),
+                    .is_none_or(|wanted| wanted.contains(detector))
+                    .then(|| (found.span, found.secret.clone())),
+                SecretMatch::Generic(m) => wanted_detectors.is_none().then(|| (m.span, m.secret.clone())),
             })
             .collect();
         let own = match kind {
@@ -465,6 +465,7 @@ mod tests {
             keywords: KeywordHits::new(&hits),
             facts: None,
             parse_failed: false,
+            memo: &crate::FileMemo::default(),
         };
         assert!(!rule.needs_facts(&input));
         let mut findings = Vec::new();

@@ -159,7 +159,7 @@ impl Rule for HardcodedSecret {
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
-        for found in self.scanner.scan(input) {
+        for found in self.scanner.scan(input).iter().cloned() {
             findings.push(match found {
                 SecretMatch::Provider { detector, found } => {
                     self.provider_finding(self.scanner.detector(detector), found)
@@ -194,6 +194,7 @@ mod tests {
             keywords: KeywordHits::new(&hits),
             facts: None,
             parse_failed: false,
+            memo: &crate::FileMemo::default(),
         };
         let mut findings = Vec::new();
         rule.check(&input, &mut findings);

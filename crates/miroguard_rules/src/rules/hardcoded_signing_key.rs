@@ -11,7 +11,7 @@
 //! empty strings and public keys are left alone.
 
 use crate::{FileInput, Rule};
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use miroguard_core::{Finding, Language, RuleMeta, Span};
 use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeId, Value};
 use regex::Regex;
@@ -258,11 +258,10 @@ impl HardcodedSigningKey {
 /// so this keeps the parse for files where a sink can match, and never
 /// changes what is found.
 struct CallSiteGate {
-    /// Quoted module names (`"jsonwebtoken"`, `'node:crypto'`) and callee
-    /// segments, in one automaton.
-    automaton: AhoCorasick,
-    /// What each pattern of the automaton stands for.
-    meanings: Vec<Vec<Meaning>>,
+    /// Per language (JS, Rust): quoted module names (`"jsonwebtoken"`,
+    /// `'node:crypto'`) and callee segments (`::from_secret` in Rust), in one
+    /// automaton, and what each of its patterns stands for.
+    automata: [(AhoCorasick, Vec<Vec<Meaning>>); 2],
     modules: usize,
     calls: Vec<CallCheck>,
     requirements: Vec<Requirement>,
@@ -271,7 +270,15 @@ struct CallSiteGate {
 #[derive(Clone, Copy)]
 enum Meaning {
     Module(usize),
-    Call(usize),
+    /// A call check, and how many bytes of the pattern come before the segment (the `::`).
+    Call(usize, usize),
+}
+
+fn language_slot(language: SinkLanguage) -> usize {
+    match language {
+        SinkLanguage::Js => 0,
+        SinkLanguage::Rust => 1,
+    }
 }
 
 /// How a callee's last segment must be written for a call to count.
@@ -306,45 +313,60 @@ struct Requirement {
 
 impl CallSiteGate {
     fn new(sinks: &[Sink]) -> Result<CallSiteGate, String> {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut meanings: Vec<Vec<Meaning>> = Vec::new();
+        let mut patterns: [Vec<String>; 2] = Default::default();
+        let mut meanings: [Vec<Vec<Meaning>>; 2] = Default::default();
         let mut module_names: Vec<String> = Vec::new();
         let mut calls: Vec<(String, CallCheck)> = Vec::new();
-        let mut pattern = |text: String, meaning: Meaning| match patterns.iter().position(|p| *p == text) {
-            Some(at) => meanings[at].push(meaning),
-            None => {
-                patterns.push(text);
-                meanings.push(vec![meaning]);
+        let mut pattern = |language: SinkLanguage, text: String, meaning: Meaning| {
+            let slot = language_slot(language);
+            match patterns[slot].iter().position(|p| *p == text) {
+                Some(at) => meanings[slot][at].push(meaning),
+                None => {
+                    patterns[slot].push(text);
+                    meanings[slot].push(vec![meaning]);
+                }
             }
         };
-        let mut module_id = |module: &str, pattern: &mut dyn FnMut(String, Meaning)| -> usize {
+        let mut module_id = |module: &str, pattern: &mut dyn FnMut(SinkLanguage, String, Meaning)| -> usize {
             if let Some(at) = module_names.iter().position(|m| m == module) {
                 return at;
             }
             module_names.push(module.to_string());
             let id = module_names.len() - 1;
             for quote in ['"', '\'', '`'] {
-                pattern(format!("{quote}{module}{quote}"), Meaning::Module(id));
-                pattern(format!("{quote}node:{module}{quote}"), Meaning::Module(id));
+                pattern(SinkLanguage::Js, format!("{quote}{module}{quote}"), Meaning::Module(id));
+                pattern(
+                    SinkLanguage::Js,
+                    format!("{quote}node:{module}{quote}"),
+                    Meaning::Module(id),
+                );
             }
             id
         };
-        let mut call_id =
-            |path: &[String], dot: Dot, language: SinkLanguage, pattern: &mut dyn FnMut(String, Meaning)| {
-                let (last, init) = path.split_last()?;
-                let check = CallCheck {
-                    language,
-                    before: init.last().filter(|segment| *segment != "*").cloned(),
-                    dot,
-                };
-                if let Some(at) = calls.iter().position(|(l, c)| l == last && *c == check) {
-                    return Some(at);
-                }
-                calls.push((last.clone(), check));
-                let id = calls.len() - 1;
-                pattern(last.clone(), Meaning::Call(id));
-                Some(id)
+        let mut call_id = |path: &[String],
+                           dot: Dot,
+                           language: SinkLanguage,
+                           pattern: &mut dyn FnMut(SinkLanguage, String, Meaning)| {
+            let (last, init) = path.split_last()?;
+            let check = CallCheck {
+                language,
+                before: init.last().filter(|segment| *segment != "*").cloned(),
+                dot,
             };
+            if let Some(at) = calls.iter().position(|(l, c)| l == last && *c == check) {
+                return Some(at);
+            }
+            calls.push((last.clone(), check));
+            let id = calls.len() - 1;
+            // Rust paths are written with `::` before the last segment, which
+            // keeps the automaton off every `new(` and `from(` of the file.
+            if language == SinkLanguage::Rust && !init.is_empty() {
+                pattern(language, format!("::{last}"), Meaning::Call(id, 2));
+            } else {
+                pattern(language, last.clone(), Meaning::Call(id, 0));
+            }
+            Some(id)
+        };
         let mut requirements = Vec::new();
         for sink in sinks {
             let mut requirement = Requirement {
@@ -390,10 +412,18 @@ impl CallSiteGate {
             }
             requirements.push(requirement);
         }
-        let automaton = AhoCorasick::new(&patterns).map_err(|e| e.to_string())?;
+        let build = |patterns: &[String]| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(patterns)
+                .map_err(|e| e.to_string())
+        };
+        let [js_meanings, rust_meanings] = meanings;
         Ok(CallSiteGate {
-            automaton,
-            meanings,
+            automata: [
+                (build(&patterns[0])?, js_meanings),
+                (build(&patterns[1])?, rust_meanings),
+            ],
             modules: module_names.len(),
             calls: calls.into_iter().map(|(_, check)| check).collect(),
             requirements,
@@ -404,22 +434,33 @@ impl CallSiteGate {
     fn may_match(&self, text: &str, language: SinkLanguage) -> bool {
         let mut modules = vec![false; self.modules];
         let mut calls = vec![false; self.calls.len()];
-        for found in self.automaton.find_overlapping_iter(text) {
-            for meaning in &self.meanings[found.pattern().as_usize()] {
+        let satisfied = |modules: &[bool], calls: &[bool]| {
+            self.requirements.iter().filter(|r| r.language == language).any(|r| {
+                r.written_calls.iter().any(|&id| calls[id])
+                    || (r.modules.iter().any(|&id| modules[id]) && r.export_call.is_none_or(|id| calls[id]))
+            })
+        };
+        let (automaton, meanings) = &self.automata[language_slot(language)];
+        for found in automaton.find_overlapping_iter(text) {
+            let mut learned = false;
+            for meaning in &meanings[found.pattern().as_usize()] {
                 match *meaning {
-                    Meaning::Module(id) => modules[id] = true,
-                    Meaning::Call(id) => {
-                        if !calls[id] && self.calls[id].language == language {
-                            calls[id] = written_as_call(text, found.start(), found.end(), &self.calls[id]);
-                        }
+                    Meaning::Module(id) if !modules[id] => {
+                        modules[id] = true;
+                        learned = true;
                     }
+                    Meaning::Call(id, skip) if !calls[id] => {
+                        calls[id] = written_as_call(text, found.start() + skip, found.end(), &self.calls[id]);
+                        learned |= calls[id];
+                    }
+                    _ => {}
                 }
             }
+            if learned && satisfied(&modules, &calls) {
+                return true;
+            }
         }
-        self.requirements.iter().filter(|r| r.language == language).any(|r| {
-            r.written_calls.iter().any(|&id| calls[id])
-                || (r.modules.iter().any(|&id| modules[id]) && r.export_call.is_none_or(|id| calls[id]))
-        })
+        false
     }
 }
 
@@ -1215,6 +1256,7 @@ mod tests {
                 keywords: KeywordHits::new(&hits),
                 facts: Some(&self.facts),
                 parse_failed: false,
+                memo: &crate::FileMemo::default(),
             };
             let needs_facts = rule.needs_facts(&input);
             assert!(!needs_facts || hits.iter().any(|h| *h), "a parse without a keyword");

@@ -563,6 +563,7 @@ mod tests {
                 keywords: KeywordHits::new(&hits),
                 facts: Some(&self.facts),
                 parse_failed: false,
+                memo: &crate::FileMemo::default(),
             };
             let mut findings = Vec::new();
             rule.check(&input, &mut findings);

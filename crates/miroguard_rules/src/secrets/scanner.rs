@@ -106,15 +106,25 @@ impl SecretScanner {
         // The generic detector's names (`key`, `token`…) are in almost every
         // file, so they are not prefilter keywords: the gate looks for them
         // next to candidate values instead.
-        input.context.language.is_source() && generic::could_match_in_source(input.text)
+        *input
+            .memo
+            .secrets_gate
+            .get_or_init(|| input.context.language.is_source() && generic::could_match_in_source(input.text))
     }
 
     fn allowed(&self, secret: &str) -> bool {
         self.known_examples.contains(secret) || self.allowlist.iter().any(|re| re.is_match(secret))
     }
 
-    /// Every secret in the file, in no particular order, overlaps resolved.
-    pub fn scan(&self, input: &FileInput<'_>) -> Vec<SecretMatch> {
+    /// Every secret in the file, in no particular order, overlaps resolved;
+    /// computed once per file for all the rules that ask. The rules that
+    /// share it declare the scanner's keywords first, in its order, so their
+    /// keyword hits agree.
+    pub fn scan<'a>(&self, input: &FileInput<'a>) -> &'a [SecretMatch] {
+        input.memo.secrets.get_or_init(|| self.scan_uncached(input))
+    }
+
+    fn scan_uncached(&self, input: &FileInput<'_>) -> Vec<SecretMatch> {
         let mut provider: Vec<(usize, DetectorMatch)> = Vec::new();
         let mut matches = Vec::new();
         for (index, (detector, keywords)) in self.detectors.iter().zip(&self.detector_keywords).enumerate() {
