@@ -526,3 +526,55 @@ fn classify_output_snapshots() {
         insta::assert_snapshot!(format!("classify_{project}_json"), stdout(&json));
     }
 }
+
+#[test]
+fn classification_does_not_depend_on_where_the_scan_starts() {
+    let projects = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/projects")
+        .canonicalize()
+        .expect("projects");
+    // (file below the project, class, first words of the deciding reason)
+    let classes = |dir: &Path, target: &str, name_of: &dyn Fn(&str) -> String| -> Vec<(String, String, String)> {
+        let output = run(dir, &["classify", "--format", "json", target]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("classify JSON");
+        let mut files: Vec<(String, String, String)> = value["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|file| {
+                let first_reason = file["reasons"][0].as_str().unwrap_or_default();
+                // Reasons name other files: keep only what kind of reason it is.
+                let kind = first_reason.split(' ').take(2).collect::<Vec<_>>().join(" ");
+                let path = name_of(file["path"].as_str().unwrap_or_default());
+                (path, file["class"].as_str().unwrap_or_default().to_string(), kind)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let below_project = |path: &str| {
+        path.rsplit_once("vite-react-panel/")
+            .map_or(path, |(_, rest)| rest)
+            .to_string()
+    };
+    let project = projects.join("vite-react-panel");
+    let from_inside = classes(&project, ".", &below_project);
+    assert!(
+        from_inside.iter().any(|(_, _, kind)| kind == "loaded by"),
+        "{from_inside:?}"
+    );
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let absolute = project.to_string_lossy().into_owned();
+    assert_eq!(classes(elsewhere.path(), &absolute, &below_project), from_inside);
+    assert_eq!(classes(&projects, "vite-react-panel", &below_project), from_inside);
+    // From `src/`, files above it are shown by their absolute paths.
+    let from_src = |path: &str| {
+        if path.starts_with('/') {
+            below_project(path)
+        } else {
+            format!("src/{path}")
+        }
+    };
+    assert_eq!(classes(&project.join("src"), "..", &from_src), from_inside);
+}

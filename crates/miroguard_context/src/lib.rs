@@ -193,4 +193,28 @@ impl ContextMap {
     pub fn conflicts(&self) -> &[Conflict] {
         &self.inner.conflicts
     }
+
+    /// The same classification with every file renamed by `rename` (the
+    /// engine classifies paths relative to the tree's common directory and
+    /// shows them as the user named them). Reasons keep the names they were
+    /// written with.
+    pub fn renamed(&self, rename: impl Fn(&str) -> String) -> ContextMap {
+        let classes = self
+            .inner
+            .classes
+            .iter()
+            .map(|(path, classification)| (rename(path), classification.clone()))
+            .collect();
+        let conflicts = self
+            .inner
+            .conflicts
+            .iter()
+            .map(|conflict| Conflict {
+                browser_file: rename(&conflict.browser_file),
+                server_only_file: rename(&conflict.server_only_file),
+                chain: conflict.chain.iter().map(|path| rename(path)).collect(),
+            })
+            .collect();
+        ContextMap::new(classes, conflicts)
+    }
 }

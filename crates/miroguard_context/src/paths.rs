@@ -47,33 +47,28 @@ pub(crate) fn is_html(path: &str) -> bool {
     matches!(extension(path), Some("html" | "htm"))
 }
 
-/// `dir` joined with `relative`, with `.` and `..` segments folded away;
-/// `None` when `..` climbs above the scan root.
+/// `dir` joined with `relative`, with `.` and `..` segments folded away.
+/// Paths outside the scan's directory keep their form: an absolute `dir`
+/// stays absolute (`None` when `..` climbs above `/`), and `..` above the
+/// scan root stays a leading `..` (as the engine shows files outside it).
 pub(crate) fn join(dir: &str, relative: &str) -> Option<String> {
-    let mut out = String::with_capacity(dir.len() + relative.len() + 1);
-    let push = |out: &mut String, segment: &str| -> Option<()> {
+    let absolute = dir.starts_with('/');
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in dir.split('/').chain(relative.split('/')) {
         match segment {
             "" | "." => {}
-            ".." => {
-                let cut = out.rfind('/').unwrap_or(0);
-                if out.is_empty() {
-                    return None;
+            ".." => match segments.last() {
+                Some(&last) if last != ".." => {
+                    segments.pop();
                 }
-                out.truncate(cut);
-            }
-            _ => {
-                if !out.is_empty() {
-                    out.push('/');
-                }
-                out.push_str(segment);
-            }
+                _ if absolute => return None,
+                _ => segments.push(".."),
+            },
+            _ => segments.push(segment),
         }
-        Some(())
-    };
-    for segment in dir.split('/').chain(relative.split('/')) {
-        push(&mut out, segment)?;
     }
-    Some(out)
+    let joined = segments.join("/");
+    Some(if absolute { format!("/{joined}") } else { joined })
 }
 
 /// `dir` and each directory above it, ending with the scan root `""`.
@@ -157,8 +152,13 @@ mod tests {
         assert_eq!(join("src/a", "./b").as_deref(), Some("src/a/b"));
         assert_eq!(join("src/a", "../b/./c").as_deref(), Some("src/b/c"));
         assert_eq!(join("", "x//y").as_deref(), Some("x/y"));
-        assert_eq!(join("src", "../../x"), None);
-        assert_eq!(join("", ".."), None);
+        // Outside the scanned directory, paths keep their form.
+        assert_eq!(join("src", "../../x").as_deref(), Some("../x"));
+        assert_eq!(join("../app", "src/./main.ts").as_deref(), Some("../app/src/main.ts"));
+        assert_eq!(join("../app", "../../x").as_deref(), Some("../../x"));
+        assert_eq!(join("/tmp/app", "src/main.ts").as_deref(), Some("/tmp/app/src/main.ts"));
+        assert_eq!(join("/tmp/app", "../b").as_deref(), Some("/tmp/b"));
+        assert_eq!(join("/tmp", "../../x"), None);
     }
 
     #[test]

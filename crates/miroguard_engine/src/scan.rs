@@ -3,15 +3,16 @@
 //! findings that depend on where their file runs.
 
 use crate::gitignored::{GitIgnoreOracle, wants_ignore_status};
-use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, thread_count};
+use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, normalize, thread_count};
 use crate::{Engine, resolve};
 use ignore::gitignore::Gitignore;
 use miroguard_context::{Classifier, ContextMap, Signals};
 use miroguard_core::{
     FileClass, FileContext, Finding, Notification, NotificationKind, ScanReport, ScanStats, Severity,
 };
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -210,14 +211,43 @@ impl Engine {
         files: impl Iterator<Item = (&'a str, Option<Signals>)>,
     ) -> Result<ContextMap, ScanError> {
         let overrides = self.overrides(root)?;
+        let files: Vec<(&str, Option<Signals>)> = files.collect();
+        // The classifier resolves imports and HTML references by path text, so
+        // every path must be written from one directory: files shown as
+        // absolute or `../` paths (a scan of a directory outside the current
+        // one) are classified relative to their common directory instead.
+        let outside = |display: &str| display.starts_with('/') || display == ".." || display.starts_with("../");
+        let base = files
+            .iter()
+            .any(|(display, _)| outside(display))
+            .then(|| common_dir(files.iter().map(|(display, _)| normalize(&root.join(display)))))
+            .flatten();
+        let key_of = |display: &str| -> String {
+            match &base {
+                Some(base) => {
+                    relative_key(&normalize(&root.join(display)), base).unwrap_or_else(|| display.to_string())
+                }
+                None => display.to_string(),
+            }
+        };
         let mut classifier = Classifier::new();
-        for (path, signals) in files {
-            classifier.add_file(path);
+        let mut displays: HashMap<String, &str> = HashMap::new();
+        for (display, signals) in files {
+            let key = key_of(display);
+            classifier.add_file(&key);
             if let Some(signals) = signals {
-                classifier.add_signals(path, signals);
+                classifier.add_signals(&key, signals);
+            }
+            if base.is_some() {
+                displays.insert(key, display);
             }
         }
-        Ok(classifier.classify(|path| overrides.class_of(&root.join(path))))
+        let from = base.clone().unwrap_or_else(|| root.to_path_buf());
+        let map = classifier.classify(|key| overrides.class_of(&from.join(key)));
+        Ok(match base {
+            Some(_) => map.renamed(|key| displays.get(key).map_or_else(|| key.to_string(), |d| d.to_string())),
+            None => map,
+        })
     }
 
     /// Scans `options.paths`, bumping `progress` once per file done (for a
@@ -360,6 +390,34 @@ impl Engine {
 
 /// A browser entry that reaches a `server-only` module: the build would
 /// fail, or server code would be shipped.
+/// The deepest directory that holds every one of `paths`.
+fn common_dir(paths: impl Iterator<Item = PathBuf>) -> Option<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for path in paths {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        common = Some(match common {
+            None => dir,
+            Some(so_far) => so_far
+                .components()
+                .zip(dir.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common
+}
+
+/// `path` below `base`, `/`-separated.
+fn relative_key(path: &Path, base: &Path) -> Option<String> {
+    let relative = path.strip_prefix(base).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
 fn conflict_notifications(context: &ContextMap) -> Vec<Notification> {
     context
         .conflicts()

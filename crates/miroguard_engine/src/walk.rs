@@ -318,7 +318,7 @@ fn walk_dir(
 
 /// `path` without `.` components and with `..` applied, lexically: the
 /// gitignore matchers compare path text, so `./src` must become `src`.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
