@@ -99,6 +99,7 @@ pub(crate) enum K {
     // Anonymous tokens that change a meaning.
     OrOr,
     Nullish,
+    Plus,
     LogicalAssign,
     Default,
     Star,
@@ -190,6 +191,7 @@ impl K {
         match name {
             "||" => K::OrOr,
             "??" => K::Nullish,
+            "+" => K::Plus,
             "||=" | "??=" | "&&=" => K::LogicalAssign,
             "default" => K::Default,
             "*" => K::Star,
@@ -201,7 +203,7 @@ impl K {
     pub(crate) fn is_named(self) -> bool {
         !matches!(
             self,
-            K::Token | K::OrOr | K::Nullish | K::LogicalAssign | K::Default | K::Star
+            K::Token | K::OrOr | K::Nullish | K::Plus | K::LogicalAssign | K::Default | K::Star
         )
     }
 }

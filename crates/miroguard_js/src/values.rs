@@ -154,20 +154,21 @@ impl<'s, 't> Lowerer<'s, 't> {
     /// operators as `Unknown`. Left-nested chains of one family are walked in a
     /// loop: minified code concatenates thousands of strings with `+`.
     pub(crate) fn binary(&mut self, node: Node<'t>, want: bool) -> Value {
-        let alternative = self.is_alternative(node);
+        let operator = self.operator(node);
         let left_field = self.g.field_id(Fd::Left);
         let spine_start = self.spine.len();
         self.spine.push(node);
         let mut current = node;
         while let Some(left) = current.child_by_field_id(left_field) {
-            if self.g.kind(left) != K::BinaryExpression || self.is_alternative(left) != alternative {
+            if self.g.kind(left) != K::BinaryExpression || self.operator(left) != operator {
                 break;
             }
             self.spine.push(left);
             current = left;
         }
         let innermost = self.spine.len() - 1;
-        let want = want && alternative;
+        let concatenation = operator == Operator::Plus;
+        let want = want && operator != Operator::Other;
         let mut values = Vec::new();
         for index in (spine_start..self.spine.len()).rev() {
             let Some(link) = self.spine.get(index).copied() else {
@@ -182,7 +183,9 @@ impl<'s, 't> Lowerer<'s, 't> {
                     Fd::Left if index != innermost => {}
                     Fd::Left | Fd::Right => {
                         let value = self.node(kid.node, want);
-                        if want {
+                        if want && concatenation {
+                            values.push(value);
+                        } else if want {
                             push_alternative(&mut values, value);
                         }
                     }
@@ -194,16 +197,23 @@ impl<'s, 't> Lowerer<'s, 't> {
             self.drop_kids(start);
         }
         self.spine.truncate(spine_start);
-        if want {
-            Value::Alternatives(values)
-        } else {
-            Value::Unknown
+        match (want, concatenation) {
+            (true, true) => concatenated(values),
+            (true, false) => Value::Alternatives(values),
+            (false, _) => Value::Unknown,
         }
     }
 
-    fn is_alternative(&self, node: Node<'t>) -> bool {
-        node.child_by_field_id(self.g.field_id(Fd::Operator))
-            .is_some_and(|operator| matches!(self.g.kind(operator), K::OrOr | K::Nullish))
+    /// What a binary expression's operator means to the lowering.
+    fn operator(&self, node: Node<'t>) -> Operator {
+        match node
+            .child_by_field_id(self.g.field_id(Fd::Operator))
+            .map(|operator| self.g.kind(operator))
+        {
+            Some(K::OrOr | K::Nullish) => Operator::Alternative,
+            Some(K::Plus) => Operator::Plus,
+            _ => Operator::Other,
+        }
     }
 
     /// `c ? a : b` as the alternatives `a`, `b`; chains in the alternative
@@ -337,6 +347,34 @@ fn path_value(mut path: Vec<String>) -> Value {
 }
 
 /// Adds `value` to `values`, splicing in nested alternatives.
+/// How a binary expression combines its operands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    /// `a || b`, `a ?? b`: one of them.
+    Alternative,
+    /// `a + b`: a concatenation when a string takes part.
+    Plus,
+    Other,
+}
+
+/// The operands of `a + b + …`, as a template when a string takes part
+/// (`"Bearer " + token` is `` `Bearer ${token}` ``), else an unknown number.
+fn concatenated(operands: Vec<Value>) -> Value {
+    let is_text = |value: &Value| matches!(value, Value::Str(_) | Value::Template(_));
+    if !operands.iter().any(is_text) {
+        return Value::Unknown;
+    }
+    let mut parts = Vec::with_capacity(operands.len());
+    for operand in operands {
+        match operand {
+            Value::Str(id) => parts.push(TemplatePart::Str(id)),
+            Value::Template(inner) => parts.extend(inner),
+            other => parts.push(TemplatePart::Expr(other)),
+        }
+    }
+    Value::Template(parts)
+}
+
 fn push_alternative(values: &mut Vec<Value>, value: Value) {
     match value {
         Value::Alternatives(nested) => values.extend(nested),
@@ -385,6 +423,25 @@ mod tests {
         );
         assert_eq!(lit.span.text(source), "`a\\tb`");
         assert_eq!(lit.content.text(source), "a\\tb");
+    }
+
+    #[test]
+    fn string_concatenations_are_templates() {
+        let source = "const a = \"Bearer \" + token;\nconst u = base + \"/v2/\" + `b/${id}` + (x || \"y\");\nconst n = 1 + 2 + k;\n";
+        let facts = js(source);
+        assert_eq!(show(&facts, &binding(&facts, "a").value), r#"`"Bearer " ${token}`"#);
+        assert_eq!(
+            show(&facts, &binding(&facts, "u").value),
+            r#"`${base} "/v2/" "b/" ${id} ${(x | "y")}`"#
+        );
+        assert_eq!(binding(&facts, "n").value, Value::Unknown);
+        // A long chain is lowered without recursion.
+        let long = format!("const s = \"a\"{};", " + x".repeat(20_000));
+        let long_facts = js(&long);
+        let Value::Template(parts) = &binding(&long_facts, "s").value else {
+            panic!("not a template")
+        };
+        assert_eq!(parts.len(), 20_001);
     }
 
     #[test]
@@ -520,7 +577,7 @@ mod tests {
     #[test]
     fn containers_and_unknowns() {
         let facts = js(
-            r#"const a = ["x", 1, ...rest, [y]]; const o = { k: "v" }; const s = "a" + b; const n = !x; const fn1 = () => 1;"#,
+            r#"const a = ["x", 1, ...rest, [y]]; const o = { k: "v" }; const s = a * b; const n = !x; const fn1 = () => 1;"#,
         );
         assert_eq!(value_of(&facts, "a"), r#"["x", 1, ?, [y]]"#);
         assert_eq!(value_of(&facts, "o"), r#"{k: "v"}"#);
@@ -529,7 +586,7 @@ mod tests {
         assert_eq!(value_of(&facts, "fn1"), "?");
         assert_eq!(
             facts.strings.len(),
-            3,
+            2,
             "strings inside unknown values are still recorded"
         );
     }
