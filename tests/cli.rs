@@ -578,3 +578,36 @@ fn classification_does_not_depend_on_where_the_scan_starts() {
     };
     assert_eq!(classes(&project.join("src"), "..", &from_src), from_inside);
 }
+
+#[test]
+fn findings_that_depend_on_the_runtime_say_why() {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/projects/vite-react-panel")
+        .canonicalize()
+        .expect("project");
+    let report = json(&run(&project, &["--format", "json", "--fail-on", "never"]));
+    let findings = report["findings"].as_array().expect("findings");
+    let board = findings
+        .iter()
+        .find(|f| f["rule"] == "oauth-token-in-browser" && f["path"] == "src/board.tsx")
+        .expect("an oauth-token-in-browser finding in src/board.tsx");
+    assert_eq!(board["runs_in"]["class"], "browser");
+    assert_eq!(board["runs_in"]["reason"], "uses the Miro Web SDK (miro.board)");
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "dotenv-file-committed")
+            .all(|f| f["runs_in"].is_null())
+    );
+    let text = stdout(&run(&project, &["--fail-on", "never"]));
+    assert!(
+        text.contains("= src/board.tsx is browser code: uses the Miro Web SDK (miro.board)"),
+        "{text}"
+    );
+    // Code scanning shows only the message: it says why too.
+    let sarif = stdout(&run(&project, &["--format", "sarif", "--fail-on", "never"]));
+    assert!(
+        sarif.contains("src/board.tsx is browser code: uses the Miro Web SDK (miro.board)."),
+        "{sarif}"
+    );
+}

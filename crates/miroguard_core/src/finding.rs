@@ -40,6 +40,18 @@ pub struct Finding {
     pub snippet: Option<Snippet>,
     /// How the finding depends on where its file runs, until the engine resolves it.
     pub class_dependence: Option<crate::runtime::ClassDependence>,
+    /// For a finding that depends on where its file runs: the file's class
+    /// and the reason that decided it, so users can see (and correct) why.
+    pub runs_in: Option<RunsIn>,
+}
+
+/// Where a finding's file runs, and why miroguard thinks so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunsIn {
+    /// The file's class.
+    pub class: crate::runtime::FileClass,
+    /// The deciding reason (`loaded by index.html`).
+    pub reason: String,
 }
 
 impl Finding {
@@ -58,6 +70,7 @@ impl Finding {
             secret: None,
             secret_span: None,
             fingerprint: String::new(),
+            runs_in: None,
             snippet: None,
             class_dependence: None,
         }

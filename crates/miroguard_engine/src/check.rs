@@ -92,7 +92,7 @@ impl Engine {
         );
         finalize::finalize(context, text, &mut findings, &secret_spans);
         if let Some(class) = context.class {
-            resolve::resolve_classes(&mut findings, |_| Some(class));
+            resolve::resolve_classes(&mut findings, |_| Some((class, None)));
             resolve::apply_supersession(&mut findings, &self.supersedes);
         }
         report.findings = findings;
@@ -103,7 +103,7 @@ impl Engine {
     /// known then: class-dependent findings take the severity for `class`
     /// (or go), and superseded findings go.
     pub fn resolve_file(&self, report: &mut FileReport, class: FileClass) {
-        resolve::resolve_classes(&mut report.findings, |_| Some(class));
+        resolve::resolve_classes(&mut report.findings, |_| Some((class, None)));
         resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
 }

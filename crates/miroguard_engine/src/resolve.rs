@@ -7,20 +7,27 @@
 //! severity for that class, or is dropped. Then a finding of a rule that
 //! supersedes another removes that rule's findings on the same text.
 
-use miroguard_core::{FileClass, Finding};
+use miroguard_core::{FileClass, Finding, RunsIn};
 use std::collections::HashMap;
 
 /// Resolves class-dependent findings with `class_of(path)`; a file without a
 /// class counts as [`FileClass::Unknown`].
-pub(crate) fn resolve_classes(findings: &mut Vec<Finding>, class_of: impl Fn(&str) -> Option<FileClass>) {
+pub(crate) fn resolve_classes<'r>(
+    findings: &mut Vec<Finding>,
+    class_of: impl Fn(&str) -> Option<(FileClass, Option<&'r str>)>,
+) {
     findings.retain_mut(|finding| {
         let Some(dependence) = finding.class_dependence.take() else {
             return true;
         };
-        let class = class_of(&finding.path).unwrap_or(FileClass::Unknown);
+        let (class, reason) = class_of(&finding.path).unwrap_or((FileClass::Unknown, None));
         match dependence.severity_for(class) {
             Some(severity) => {
                 finding.severity = severity;
+                finding.runs_in = reason.map(|reason| RunsIn {
+                    class,
+                    reason: reason.to_string(),
+                });
                 true
             }
             None => false,
@@ -77,10 +84,17 @@ mod tests {
             finding("c", "y.ts", 0),
         ];
         resolve_classes(&mut findings, |path| match path {
-            "web.ts" => Some(FileClass::Browser),
-            "server.ts" => Some(FileClass::Server),
+            "web.ts" => Some((FileClass::Browser, Some("loaded by index.html"))),
+            "server.ts" => Some((FileClass::Server, None)),
             _ => None,
         });
+        assert_eq!(
+            findings[0].runs_in,
+            Some(RunsIn {
+                class: FileClass::Browser,
+                reason: "loaded by index.html".into()
+            })
+        );
         let kept: Vec<(&str, Severity)> = findings.iter().map(|f| (f.path.as_str(), f.severity)).collect();
         assert_eq!(
             kept,

@@ -293,7 +293,11 @@ impl Engine {
             files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
         )?;
         drop(files);
-        resolve::resolve_classes(&mut findings, |path| context.get(path).map(|c| c.class));
+        resolve::resolve_classes(&mut findings, |path| {
+            context
+                .get(path)
+                .map(|c| (c.class, c.reasons.first().map(String::as_str)))
+        });
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         resolve::apply_supersession(&mut findings, &self.supersedes);
         notifications.extend(conflict_notifications(&context));

@@ -44,6 +44,14 @@ struct JsonFinding<'a> {
     snippet: Option<String>,
     snippet_first_line: Option<u32>,
     help_uri: Option<String>,
+    runs_in: Option<JsonRunsIn<'a>>,
+}
+
+/// Where a class-dependent finding's file runs, and why.
+#[derive(Serialize)]
+struct JsonRunsIn<'a> {
+    class: String,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -133,6 +141,10 @@ fn json_finding<'a>(report: &'a ScanReport, finding: &'a Finding, opts: &OutputO
         // Without it a consumer cannot tell which line the snippet's first line is.
         snippet_first_line: finding.snippet.as_ref().map(|snippet| snippet.first_line),
         help_uri: meta.map(|meta| rule_doc_url(&meta.id)),
+        runs_in: finding.runs_in.as_ref().map(|runs_in| JsonRunsIn {
+            class: runs_in.class.to_string(),
+            reason: &runs_in.reason,
+        }),
     }
 }
 

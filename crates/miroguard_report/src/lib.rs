@@ -13,6 +13,8 @@
 
 #![deny(missing_docs)]
 
+use miroguard_core::FileClass;
+
 pub mod json;
 pub mod sarif;
 pub mod text;
@@ -35,6 +37,17 @@ pub enum Error {
     /// serde_json refused the document (in practice unreachable: every map key is a string).
     #[error("could not serialize the report: {0}")]
     Serialize(#[from] serde_json::Error),
+}
+
+/// What code of `class` is, as the text note and the SARIF message say it.
+pub(crate) fn class_description(class: FileClass) -> &'static str {
+    match class {
+        FileClass::Browser => "browser code",
+        FileClass::Isomorphic => "browser and server code",
+        FileClass::Server => "server code",
+        FileClass::BuildConfig => "a build configuration",
+        FileClass::Unknown => "code of unknown runtime",
+    }
 }
 
 /// Serializes `value` as pretty JSON with a trailing newline, as both machine formats want.

@@ -160,7 +160,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, opts: &OutputOptions) ->
     let mut result = sarif::Result::builder()
         .rule_id(finding.rule.as_str())
         .level(result_level(finding.severity))
-        .message(sarif::Message::builder().text(sentence(&message)).build())
+        .message(sarif::Message::builder().text(message_text(finding, &message)).build())
         .locations(vec![sarif::Location::builder().physical_location(physical).build()])
         .build();
     result.rule_index = rule_index.and_then(|index| i64::try_from(index).ok());
@@ -281,6 +281,23 @@ fn notification(notification: &Notification) -> sarif::Notification {
         out.locations = Some(vec![sarif::Location::builder().physical_location(physical).build()]);
     }
     out
+}
+
+/// The result's message: the finding's, and for a finding that depends on
+/// where its file runs, why miroguard thinks it runs there (code scanning
+/// shows nothing else of the finding).
+fn message_text(finding: &Finding, message: &str) -> String {
+    let mut text = sentence(message);
+    if let Some(runs_in) = &finding.runs_in {
+        let why = format!(
+            "{} is {}: {}",
+            finding.path,
+            crate::class_description(runs_in.class),
+            runs_in.reason
+        );
+        text = format!("{text} {}", sentence(&why));
+    }
+    text
 }
 
 /// Ends `text` with a full stop unless it already ends a sentence: SARIF's

@@ -57,6 +57,14 @@ fn finding_notes(finding: &Finding, meta: Option<&RuleMeta>) -> Vec<String> {
         parts.push(rule_doc_url(&meta.id));
         notes.push(parts.join(" · "));
     }
+    if let Some(runs_in) = &finding.runs_in {
+        notes.push(format!(
+            "{} is {}: {}",
+            finding.path,
+            crate::class_description(runs_in.class),
+            runs_in.reason
+        ));
+    }
     if let Some(help) = &finding.help {
         notes.push(format!("help: {help}"));
     }
