@@ -9,6 +9,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod hand_facts;
 mod registry;
 pub mod rules;
 pub mod secrets;

@@ -126,9 +126,10 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// Records a decoded string literal.
-    pub(crate) fn push_decoded(&mut self, span: Span, decoded: Decoded, mapped: bool) -> StrId {
-        let content = if mapped {
+    /// Where a decoded literal's content is in the source: inside the quotes
+    /// when the literal's own span is known (`mapped`), else the whole span.
+    pub(crate) fn content_span(&self, span: Span, decoded: &Decoded, mapped: bool) -> Span {
+        if mapped {
             span::clamp(
                 self.source,
                 span.start + decoded.content.start,
@@ -136,7 +137,12 @@ impl<'s> Lowerer<'s> {
             )
         } else {
             span
-        };
+        }
+    }
+
+    /// Records a decoded string literal.
+    pub(crate) fn push_decoded(&mut self, span: Span, decoded: Decoded, mapped: bool) -> StrId {
+        let content = self.content_span(span, &decoded, mapped);
         let verbatim = mapped && decoded.verbatim;
         self.push_string(StringLit {
             span,

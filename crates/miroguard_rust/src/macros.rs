@@ -235,15 +235,7 @@ impl Lowerer<'_> {
         if !format_string::has_placeholders(&decoded.value) {
             return FormatString::Plain(Value::Str(self.push_decoded(span, decoded, mapped)));
         }
-        let content = if mapped {
-            span::clamp(
-                self.source,
-                span.start + decoded.content.start,
-                span.start + decoded.content.end,
-            )
-        } else {
-            span
-        };
+        let content = self.content_span(span, &decoded, mapped);
         let exact = mapped && decoded.verbatim;
         let parts = format_string::parse(&decoded.value)
             .into_iter()

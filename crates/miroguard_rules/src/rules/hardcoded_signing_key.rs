@@ -1113,142 +1113,18 @@ impl Rule for HardcodedSigningKey {
 mod tests {
     use super::*;
     use crate::KeywordHits;
+    use crate::hand_facts::Source;
     use miroguard_core::{FileContext, Severity};
-    use miroguard_ir::{Import, ImportKind, ImportName, Scope, ScopeKind, StringKind, StringLit};
 
-    /// Facts written by hand over a real source text (the front ends are not
-    /// dependencies of this crate; the fixtures run them end to end).
-    struct Source {
-        text: String,
-        facts: Facts,
+    trait Check {
+        /// Runs the rule as the engine does, keywords first: (message, reported text, severity).
+        fn check(&self, path: &str) -> Vec<(String, String, Severity)>;
     }
 
-    impl Source {
-        fn new(text: &str) -> Source {
-            let facts = Facts {
-                scopes: vec![Scope {
-                    parent: None,
-                    kind: ScopeKind::Module,
-                    span: Span::new(0, text.len()),
-                }],
-                ..Facts::default()
-            };
-            Source {
-                text: text.to_string(),
-                facts,
-            }
-        }
-
-        /// The span of the `nth` occurrence of `needle`.
-        fn find(&self, needle: &str, nth: usize) -> Span {
-            let start = self
-                .text
-                .match_indices(needle)
-                .nth(nth)
-                .map(|(i, _)| i)
-                .unwrap_or_else(|| panic!("`{needle}` #{nth} is not in the source"));
-            Span::new(start, start + needle.len())
-        }
-
-        /// The string literal written as `literal` (quotes and prefix included).
-        fn string(&mut self, literal: &str, nth: usize) -> Value {
-            let span = self.find(literal, nth);
-            let prefix = usize::from(literal.starts_with('b'));
-            let content = Span::new(span.start + prefix + 1, span.end - 1);
-            self.facts.strings.push(StringLit {
-                span,
-                content,
-                value: content.text(&self.text).to_string(),
-                verbatim: true,
-                kind: if prefix == 1 {
-                    StringKind::Bytes
-                } else {
-                    StringKind::Plain
-                },
-            });
-            Value::Str(self.facts.strings.len() as u32 - 1)
-        }
-
-        /// The call written as `written`, whose callee is written as `callee_text`.
-        fn call(&mut self, callee: &[&str], written: &str, callee_text: &str, args: Vec<Value>) -> Value {
-            self.call_on(callee, None, written, callee_text, args, 0)
-        }
-
-        fn call_on(
-            &mut self,
-            callee: &[&str],
-            receiver: Option<Value>,
-            written: &str,
-            callee_text: &str,
-            args: Vec<Value>,
-            scope: ScopeId,
-        ) -> Value {
-            let span = self.find(written, 0);
-            let callee_at = span.start + written.find(callee_text).expect("callee inside the call");
-            self.facts.calls.push(Call {
-                callee: callee.iter().map(|s| s.to_string()).collect(),
-                receiver: receiver.map(Box::new),
-                args,
-                span,
-                callee_span: Span::new(callee_at, callee_at + callee_text.len()),
-                is_macro: false,
-                is_new: written.starts_with("new "),
-                scope,
-            });
-            Value::Call(self.facts.calls.len() as u32 - 1)
-        }
-
-        fn bind(&mut self, kind: BindingKind, path: &[&str], written: &str, value: Value, scope: ScopeId) -> u32 {
-            let span = self.find(written, 0);
-            let name = path.last().copied().unwrap_or_default();
-            let name_at = span.start + written.find(name).expect("name inside the binding");
-            self.facts.bindings.push(Binding {
-                kind,
-                name: name.to_string(),
-                path: path.iter().map(|s| s.to_string()).collect(),
-                name_span: Span::new(name_at, name_at + name.len()),
-                value,
-                span,
-                scope,
-            });
-            self.facts.bindings.len() as u32 - 1
-        }
-
-        fn object(&mut self, fields: &[(&str, &str, Value)]) -> Value {
-            let ids = fields
-                .iter()
-                .map(|(name, written, value)| self.bind(BindingKind::Field, &[name], written, value.clone(), 0))
-                .collect();
-            Value::Object(ids)
-        }
-
-        fn import(&mut self, source: &str, imported: &str, local: &str) {
-            self.facts.imports.push(Import {
-                source: source.to_string(),
-                names: vec![ImportName {
-                    imported: imported.to_string(),
-                    local: local.to_string(),
-                }],
-                kind: ImportKind::Static,
-                span: Span::new(0, 0),
-            });
-        }
-
-        fn scope(&mut self, parent: ScopeId, written: &str) -> ScopeId {
-            let span = self.find(written, 0);
-            self.facts.scopes.push(Scope {
-                parent: Some(parent),
-                kind: ScopeKind::Function,
-                span,
-            });
-            self.facts.scopes.len() as u32 - 1
-        }
-
-        /// Runs the rule as the engine does, keywords first: (message, reported text, severity).
+    impl Check for Source {
         fn check(&self, path: &str) -> Vec<(String, String, Severity)> {
             let rule = HardcodedSigningKey::new(&[]).expect("built-in rule loads");
-            let lower = self.text.to_ascii_lowercase();
-            let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
+            let hits = self.keyword_hits(&rule.keywords);
             let context = FileContext::from_display_path(path);
             let input = FileInput {
                 context: &context,

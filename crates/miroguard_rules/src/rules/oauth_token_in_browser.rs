@@ -152,7 +152,7 @@ impl OauthTokenInBrowser {
     }
 
     /// Tokens written to `localStorage` / `sessionStorage` or `document.cookie`.
-    fn storage(&self, facts: &Facts, text: &str, findings: &mut Vec<Finding>) {
+    fn storage(&self, facts: &Facts, findings: &mut Vec<Finding>) {
         for call in &facts.calls {
             if !is_storage_call(call, "setItem") {
                 continue;
@@ -179,7 +179,7 @@ impl OauthTokenInBrowser {
                 }
                 [.., "document", "cookie"] => {
                     // `name=; Max-Age=0` deletes the cookie (a logout): nothing is stored.
-                    if let Some((name, true)) = cookie_written(facts, text, binding) {
+                    if let Some((name, true)) = cookie_written(facts, binding) {
                         if is_token_name(&name) || holds_token(facts, &binding.value, 0) {
                             findings.push(self.finding(
                                 binding.span,
@@ -395,21 +395,13 @@ fn holds_token(facts: &Facts, value: &Value, depth: usize) -> bool {
 /// The cookie a `document.cookie = …` assignment writes, from the string
 /// the value starts with (`"name=value; …"`, `` `name=${v}; …` ``, `"name=" + v`),
 /// and whether it is given a value: `"name=; Max-Age=0"` deletes it.
-fn cookie_written(facts: &Facts, text: &str, binding: &Binding) -> Option<(String, bool)> {
+fn cookie_written(facts: &Facts, binding: &Binding) -> Option<(String, bool)> {
     let (first, continued) = match &binding.value {
         Value::Str(id) => (facts.strings.get(*id as usize)?, false),
         Value::Template(parts) => match parts.first()? {
             TemplatePart::Str(id) => (facts.strings.get(*id as usize)?, parts.len() > 1),
             TemplatePart::Expr(_) => return None,
         },
-        // A concatenation is not lowered to a value; its first operand is
-        // still a literal of the file, right after the `=`.
-        Value::Unknown => {
-            let after_name = text.get(binding.name_span.end..binding.span.end)?;
-            let rhs = after_name.trim_start().strip_prefix('=')?;
-            let start = binding.span.end - rhs.trim_start().len();
-            (facts.strings.iter().find(|lit| lit.span.start == start)?, true)
-        }
         _ => return None,
     };
     let (name, rest) = first.value.split_once('=')?;
@@ -445,7 +437,7 @@ impl Rule for OauthTokenInBrowser {
         if self.url_keyword_hit(input) {
             self.api_calls(facts, input.text, findings);
         }
-        self.storage(facts, input.text, findings);
+        self.storage(facts, findings);
     }
 }
 
@@ -472,90 +464,19 @@ mod tests {
         assert!(!writes_storage("const f = (s) => s.cookie;"));
     }
     use crate::KeywordHits;
+    use crate::hand_facts::Source;
     use miroguard_core::FileContext;
-    use miroguard_ir::{Scope, StringKind};
+    use miroguard_ir::Scope;
 
-    /// Facts written by hand over a real source text (the front ends are not
-    /// dependencies of this crate; the fixtures run them end to end).
-    struct Source {
-        text: String,
-        facts: Facts,
+    trait Check {
+        /// The rule's findings, as the text they point at.
+        fn check(&self, path: &str) -> Vec<String>;
     }
 
-    impl Source {
-        fn new(text: &str) -> Source {
-            let facts = Facts {
-                scopes: vec![Scope {
-                    parent: None,
-                    kind: ScopeKind::Module,
-                    span: Span::new(0, text.len()),
-                }],
-                ..Facts::default()
-            };
-            Source {
-                text: text.to_string(),
-                facts,
-            }
-        }
-
-        fn find(&self, needle: &str) -> Span {
-            let start = self
-                .text
-                .find(needle)
-                .unwrap_or_else(|| panic!("`{needle}` is not in the source"));
-            Span::new(start, start + needle.len())
-        }
-
-        /// The string literal written as `literal`, quotes included.
-        fn string(&mut self, literal: &str) -> Value {
-            let span = self.find(literal);
-            let content = Span::new(span.start + 1, span.end - 1);
-            self.facts.strings.push(StringLit {
-                span,
-                content,
-                value: content.text(&self.text).to_string(),
-                verbatim: true,
-                kind: StringKind::Plain,
-            });
-            Value::Str(self.facts.strings.len() as u32 - 1)
-        }
-
-        fn call(&mut self, callee: &[&str], written: &str, args: Vec<Value>) {
-            let span = self.find(written);
-            self.facts.calls.push(Call {
-                callee: callee.iter().map(|s| s.to_string()).collect(),
-                receiver: None,
-                args,
-                span,
-                callee_span: Span::new(span.start, span.start + 1),
-                is_macro: false,
-                is_new: false,
-                scope: 0,
-            });
-        }
-
-        /// `document.cookie = …` written as `written`.
-        fn cookie(&mut self, written: &str, value: Value) -> Binding {
-            let span = self.find(written);
-            let name_at = span.start + "document.".len();
-            let binding = Binding {
-                kind: BindingKind::Assignment,
-                name: "cookie".to_string(),
-                path: vec!["document".to_string(), "cookie".to_string()],
-                name_span: Span::new(name_at, name_at + "cookie".len()),
-                value,
-                span,
-                scope: 0,
-            };
-            self.facts.bindings.push(binding.clone());
-            binding
-        }
-
-        /// The rule's findings, as the text they point at.
+    impl Check for Source {
         fn check(&self, path: &str) -> Vec<String> {
             let rule = OauthTokenInBrowser::new().expect("built-in rule loads");
-            let lower = self.text.to_ascii_lowercase();
-            let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
+            let hits = self.keyword_hits(&rule.keywords);
             let context = FileContext::from_display_path(path);
             let input = FileInput {
                 context: &context,
@@ -574,6 +495,12 @@ mod tests {
         }
     }
 
+    /// `document.cookie = …` written as `written`.
+    fn cookie(source: &mut Source, written: &str, value: Value) -> Binding {
+        let id = source.bind(BindingKind::Assignment, &["document", "cookie"], written, value, 0);
+        source.facts.bindings[id as usize].clone()
+    }
+
     #[test]
     fn cookies_written_deleted_and_concatenated() {
         let mut source = Source::new(
@@ -581,17 +508,28 @@ mod tests {
              document.cookie = \"access_token=\" + token + \"; path=/\";\n\
              document.cookie = \"theme=dark\";\n",
         );
-        let deleted = source.string("\"miro_token=; Max-Age=0; path=/\"");
-        let deleted = source.cookie("document.cookie = \"miro_token=; Max-Age=0; path=/\"", deleted);
-        source.string("\"access_token=\"");
-        source.string("\"; path=/\"");
-        let concatenated = source.cookie(
-            "document.cookie = \"access_token=\" + token + \"; path=/\"",
-            Value::Unknown,
+        let deleted = source.string("\"miro_token=; Max-Age=0; path=/\"", 0);
+        let deleted = cookie(
+            &mut source,
+            "document.cookie = \"miro_token=; Max-Age=0; path=/\"",
+            deleted,
         );
-        let theme = source.string("\"theme=dark\"");
-        let theme = source.cookie("document.cookie = \"theme=dark\"", theme);
-        let written = |binding: &Binding| cookie_written(&source.facts, &source.text, binding);
+        // The front end lowers a concatenation as a template of its parts.
+        let part = |value: Value| match value {
+            Value::Str(id) => TemplatePart::Str(id),
+            other => TemplatePart::Expr(other),
+        };
+        let name = part(source.string("\"access_token=\"", 0));
+        let attributes = part(source.string("\"; path=/\"", 0));
+        let concatenated = Value::Template(vec![name, part(Value::Ident("token".into())), attributes]);
+        let concatenated = cookie(
+            &mut source,
+            "document.cookie = \"access_token=\" + token + \"; path=/\"",
+            concatenated,
+        );
+        let theme = source.string("\"theme=dark\"", 0);
+        let theme = cookie(&mut source, "document.cookie = \"theme=dark\"", theme);
+        let written = |binding: &Binding| cookie_written(&source.facts, binding);
         assert_eq!(written(&deleted), Some(("miro_token".to_string(), false)));
         assert_eq!(written(&concatenated), Some(("access_token".to_string(), true)));
         assert_eq!(written(&theme), Some(("theme".to_string(), true)));
@@ -606,16 +544,24 @@ mod tests {
         let text = "export default function Page() { fetch(\"https://api.miro.com/v2/me\"); }\n\
                     export async function getServerSideProps() { fetch(\"https://api.miro.com/v2/boards\"); }\n";
         let mut source = Source::new(text);
-        let span = source.find("async function getServerSideProps() { fetch(\"https://api.miro.com/v2/boards\"); }");
+        let span = source.find(
+            "async function getServerSideProps() { fetch(\"https://api.miro.com/v2/boards\"); }",
+            0,
+        );
         source.facts.scopes.push(Scope {
             parent: Some(0),
             kind: ScopeKind::Function,
             span,
         });
-        let me = source.string("\"https://api.miro.com/v2/me\"");
-        source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/me\")", vec![me]);
-        let boards = source.string("\"https://api.miro.com/v2/boards\"");
-        source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/boards\")", vec![boards]);
+        let me = source.string("\"https://api.miro.com/v2/me\"", 0);
+        source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/me\")", "fetch", vec![me]);
+        let boards = source.string("\"https://api.miro.com/v2/boards\"", 0);
+        source.call(
+            &["fetch"],
+            "fetch(\"https://api.miro.com/v2/boards\")",
+            "fetch",
+            vec![boards],
+        );
         assert_eq!(source.check("pages/index.tsx"), ["https://api.miro.com/v2/me"]);
 
         assert_eq!(
@@ -635,19 +581,26 @@ mod tests {
             "showError(\"Could not reach api.miro.com, try again\");\n\
              new Error(\"POST /v1/oauth/token failed\");\nxhr.open(\"GET\", \"https://api.miro.com/v2/boards\");\n",
         );
-        let message = source.string("\"Could not reach api.miro.com, try again\"");
+        let message = source.string("\"Could not reach api.miro.com, try again\"", 0);
         source.call(
             &["showError"],
             "showError(\"Could not reach api.miro.com, try again\")",
+            "showError",
             vec![message],
         );
-        let error = source.string("\"POST /v1/oauth/token failed\"");
-        source.call(&["Error"], "new Error(\"POST /v1/oauth/token failed\")", vec![error]);
-        let method = source.string("\"GET\"");
-        let url = source.string("\"https://api.miro.com/v2/boards\"");
+        let error = source.string("\"POST /v1/oauth/token failed\"", 0);
+        source.call(
+            &["Error"],
+            "new Error(\"POST /v1/oauth/token failed\")",
+            "Error",
+            vec![error],
+        );
+        let method = source.string("\"GET\"", 0);
+        let url = source.string("\"https://api.miro.com/v2/boards\"", 0);
         source.call(
             &["xhr", "open"],
             "xhr.open(\"GET\", \"https://api.miro.com/v2/boards\")",
+            "xhr.open",
             vec![method, url],
         );
         assert_eq!(source.check("src/panel.ts"), ["https://api.miro.com/v2/boards"]);

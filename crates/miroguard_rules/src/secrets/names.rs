@@ -155,23 +155,25 @@ pub fn secret_name_strength(name: &str) -> Option<NameStrength> {
     strength
 }
 
+/// Stems that make a run-together word (`dbpassword`, `stripeapikey`) a strong name.
+const STRONG_STEMS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "token",
+    "credential",
+];
+
 /// Strength of a run-together word like `apikey` or `dbpassword`.
 fn compound_strength(word: &str) -> Option<NameStrength> {
     if word.len() < 6 {
         return None;
     }
-    const STRONG_STEMS: &[&str] = &[
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "apikey",
-        "accesskey",
-        "privatekey",
-        "secretkey",
-        "token",
-        "credential",
-    ];
     if STRONG_STEMS.iter().any(|stem| word.contains(stem)) {
         return Some(NameStrength::Strong);
     }
@@ -294,18 +296,7 @@ mod tests {
             );
         }
         // a compound hits only through a strong stem, and `key` qualifiers end in `key`
-        for stem in [
-            "password",
-            "passwd",
-            "passphrase",
-            "secret",
-            "apikey",
-            "accesskey",
-            "privatekey",
-            "secretkey",
-            "token",
-            "credential",
-        ] {
+        for stem in STRONG_STEMS {
             assert!(NAME_KEYWORDS.iter().any(|k| stem.contains(k)), "{stem}");
         }
     }
