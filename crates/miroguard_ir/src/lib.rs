@@ -23,6 +23,10 @@
 
 #![deny(missing_docs)]
 
+pub mod flow;
+pub mod names;
+pub mod sensitive;
+
 pub use miroguard_core::Span;
 
 /// Index of a [`StringLit`] in [`Facts::strings`].
@@ -49,6 +53,9 @@ pub struct Facts {
     pub comments: Vec<Comment>,
     /// Lexical scopes; scope 0 is the module.
     pub scopes: Vec<Scope>,
+    /// Every value a function gives back: `return v`, an arrow function's
+    /// expression body, a Rust function's or closure's tail expression.
+    pub returns: Vec<Return>,
     /// Regions that are test code (`#[cfg(test)]` modules, `#[test]` functions).
     pub test_regions: Vec<Span>,
     /// What the parser could not understand. The rest of the file was still lowered.
@@ -163,6 +170,10 @@ pub enum BindingKind {
     Argument,
     /// A named macro argument: `info!(b = v)`, `format!("{b}", b = v)`.
     Named,
+    /// A function or closure parameter bound to a plain name: `fn f(b: T)`,
+    /// `(b) => …`, `|b| …`. Its value is [`Value::Unknown`]; it matters for
+    /// which binding a name refers to.
+    Parameter,
 }
 
 /// A name given a value.
@@ -314,6 +325,21 @@ pub struct Scope {
     pub kind: ScopeKind,
     /// Its extent.
     pub span: Span,
+    /// The function's name, for a function scope that has one: its declared
+    /// name, or the variable, field or method it is assigned to
+    /// (`const hashPassword = (pw) => …`).
+    pub name: Option<String>,
+}
+
+/// A value a function gives back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Return {
+    /// The value.
+    pub value: Value,
+    /// The returned expression (or the whole `return` when it has none).
+    pub span: Span,
+    /// The innermost scope it is in.
+    pub scope: ScopeId,
 }
 
 /// A syntax error the parser reported.

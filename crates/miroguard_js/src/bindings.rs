@@ -285,12 +285,18 @@ impl<'s, 't> Lowerer<'s, 't> {
                 continue;
             };
             match kid.kind {
-                K::Identifier => {}
-                K::AssignmentPattern
-                | K::ObjectPattern
-                | K::ArrayPattern
-                | K::RequiredParameter
-                | K::OptionalParameter => self.pattern(kid.node, None, BindingKind::Default),
+                K::Identifier => self.parameter(kid.node, kid.node),
+                K::RequiredParameter | K::OptionalParameter | K::AssignmentPattern => {
+                    let target = kid
+                        .node
+                        .child_by_field_id(self.g.field_id(Fd::Pattern))
+                        .or_else(|| kid.node.child_by_field_id(self.g.field_id(Fd::Left)));
+                    if let Some(name) = target.filter(|p| self.g.kind(*p) == K::Identifier) {
+                        self.parameter(name, kid.node);
+                    }
+                    self.pattern(kid.node, None, BindingKind::Default);
+                }
+                K::ObjectPattern | K::ArrayPattern => self.pattern(kid.node, None, BindingKind::Default),
                 _ => {
                     self.node(kid.node, false);
                 }
@@ -303,6 +309,10 @@ impl<'s, 't> Lowerer<'s, 't> {
     /// parameters and body.
     pub(crate) fn function(&mut self, node: Node<'t>) -> Value {
         let outer = self.open_scope(ScopeKind::Function, span(node));
+        let name = self.function_name(node);
+        if let Some(scope) = self.facts.scopes.get_mut(self.scope as usize) {
+            scope.name = name;
+        }
         let start = self.children(node);
         for index in start..self.kids_end() {
             let Some(kid) = self.kid(index).filter(|kid| kid.kind.is_named()) else {
@@ -312,7 +322,13 @@ impl<'s, 't> Lowerer<'s, 't> {
                 (Fd::Parameters, K::FormalParameters) => self.parameters(kid.node),
                 // The body block is the function's scope, not a block inside it.
                 (Fd::Body, K::StatementBlock) => self.walk(kid.node),
-                (Fd::Name | Fd::Parameter, K::Identifier | K::PropertyIdentifier) => {}
+                // An arrow function's expression body is what it returns.
+                (Fd::Body, _) => {
+                    let value = self.node(kid.node, true);
+                    self.push_return(value, span(kid.node));
+                }
+                (Fd::Parameter, K::Identifier) => self.parameter(kid.node, kid.node),
+                (Fd::Name, K::Identifier | K::PropertyIdentifier) => {}
                 _ => {
                     self.node(kid.node, false);
                 }
@@ -321,6 +337,47 @@ impl<'s, 't> Lowerer<'s, 't> {
         self.drop_kids(start);
         self.scope = outer;
         Value::Unknown
+    }
+
+    /// A parameter bound to the plain name `name`, declared by `whole`
+    /// (which may hold a type, modifiers and a default, lowered after it).
+    fn parameter(&mut self, name: Node<'t>, whole: Node<'t>) {
+        let text = self.text(name).to_string();
+        self.push_binding(BindingKind::Parameter, text, span(name), span(whole), Value::Unknown);
+    }
+
+    /// The name of a function: its own (`function f`, a method's), or that of
+    /// the variable, field or member it is the value of.
+    fn function_name(&self, node: Node<'t>) -> Option<String> {
+        if let Some(name) = node.child_by_field_id(self.g.field_id(Fd::Name)) {
+            return Some(self.text(name).to_string());
+        }
+        let parent = node.parent()?;
+        match self.g.kind(parent) {
+            K::VariableDeclarator => parent
+                .child_by_field_id(self.g.field_id(Fd::Name))
+                .filter(|name| self.g.kind(*name) == K::Identifier)
+                .map(|name| self.text(name).to_string()),
+            K::Pair => parent
+                .child_by_field_id(self.g.field_id(Fd::Key))
+                .and_then(|key| self.static_key(key))
+                .map(|(key, _)| key),
+            K::AssignmentExpression => {
+                let target = parent.child_by_field_id(self.g.field_id(Fd::Left))?;
+                match self.g.kind(target) {
+                    K::Identifier => Some(self.text(target).to_string()),
+                    K::MemberExpression | K::SubscriptExpression => {
+                        self.last_segment_name(target).map(|(name, _)| name)
+                    }
+                    _ => None,
+                }
+            }
+            K::FieldDefinition => parent
+                .child_by_field_id(self.g.field_id(Fd::Property))
+                .or_else(|| parent.child_by_field_id(self.g.field_id(Fd::Name)))
+                .map(|name| self.text(name).to_string()),
+            _ => None,
+        }
     }
 
     /// An object literal: each field is a binding; the value lists them.
@@ -750,7 +807,12 @@ mod tests {
                 ("word", r#""t6""#)
             ])
         );
-        assert_eq!(binding(&facts, "token").span.text(source), r#"token = "t1""#);
+        let default = facts
+            .bindings
+            .iter()
+            .find(|b| b.kind == BindingKind::Default)
+            .expect("default");
+        assert_eq!(default.span.text(source), r#"token = "t1""#);
         let ts_facts = ts(
             r#"function h(a: string = "t7", b?: string, c = "t8") {} class D { constructor(private readonly k: string = "t9") {} }"#,
         );

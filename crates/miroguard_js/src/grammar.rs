@@ -28,6 +28,7 @@ pub(crate) enum K {
     ArrowFunction,
     MethodDefinition,
     FormalParameters,
+    ReturnStatement,
 
     // Bindings.
     VariableDeclarator,
@@ -121,6 +122,7 @@ impl K {
             "arrow_function" => K::ArrowFunction,
             "method_definition" => K::MethodDefinition,
             "formal_parameters" => K::FormalParameters,
+            "return_statement" => K::ReturnStatement,
             "variable_declarator" => K::VariableDeclarator,
             "assignment_expression" => K::AssignmentExpression,
             "augmented_assignment_expression" => K::AugmentedAssignmentExpression,

@@ -62,6 +62,7 @@ pub fn lower(source: &str, language: Language) -> Facts {
                 parent: None,
                 kind: ScopeKind::Module,
                 span: Span::new(0, source.len()),
+                name: None,
             }],
             syntax_errors: vec![SyntaxError {
                 span: Span::new(0, source.len()),

@@ -12,8 +12,8 @@ use crate::errors;
 use crate::grammar::{Fd, Grammar, K};
 use crate::strings::Mode;
 use miroguard_ir::{
-    Binding, BindingId, BindingKind, Comment, Facts, MAX_NESTING, Scope, ScopeId, ScopeKind, Span, StrId, StringKind,
-    StringLit, Value,
+    Binding, BindingId, BindingKind, Comment, Facts, MAX_NESTING, Return, Scope, ScopeId, ScopeKind, Span, StrId,
+    StringKind, StringLit, Value,
 };
 use tree_sitter::{Node, Tree, TreeCursor};
 
@@ -64,6 +64,7 @@ pub(crate) fn lower_tree(tree: &Tree, source: &str, grammar: &'static Grammar) -
         parent: None,
         kind: ScopeKind::Module,
         span: Span::new(0, source.len()),
+        name: None,
     });
     lowerer.node(root, false);
     let mut facts = lowerer.facts;
@@ -212,6 +213,13 @@ impl<'s, 't> Lowerer<'s, 't> {
                 | K::MethodDefinition => self.function(node),
                 K::FormalParameters => {
                     self.parameters(node);
+                    Value::Unknown
+                }
+                K::ReturnStatement => {
+                    if let Some(returned) = self.walk_but_last(node) {
+                        let value = self.node(returned, true);
+                        self.push_return(value, span(returned));
+                    }
                     Value::Unknown
                 }
                 K::VariableDeclarator => self.declarator(node),
@@ -403,9 +411,19 @@ impl<'s, 't> Lowerer<'s, 't> {
             parent: Some(outer),
             kind,
             span,
+            name: None,
         });
         self.scope = id(self.facts.scopes.len() - 1);
         outer
+    }
+
+    /// Records a value the current function gives back.
+    pub(crate) fn push_return(&mut self, value: Value, span: Span) {
+        self.facts.returns.push(Return {
+            value,
+            span,
+            scope: self.scope,
+        });
     }
 
     /// Records a comment.

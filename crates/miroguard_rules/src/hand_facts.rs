@@ -22,6 +22,7 @@ impl Source {
                 parent: None,
                 kind: ScopeKind::Module,
                 span: Span::new(0, text.len()),
+                name: None,
             }],
             ..Facts::default()
         };
@@ -139,6 +140,7 @@ impl Source {
             parent: Some(parent),
             kind: ScopeKind::Function,
             span,
+            name: None,
         });
         self.facts.scopes.len() as u32 - 1
     }

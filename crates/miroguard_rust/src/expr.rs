@@ -224,6 +224,15 @@ impl Lowerer<'_> {
                 self.closure(e);
                 Value::Unknown
             }
+            Expr::Return(e) => {
+                self.attrs(&e.attrs);
+                if let Some(returned) = &e.expr {
+                    let value = self.expr(returned);
+                    let span = self.between(expr_first(returned), expr_last(returned));
+                    self.push_return(value, span);
+                }
+                Value::Unknown
+            }
             Expr::Assign(e) => {
                 self.attrs(&e.attrs);
                 self.assignment(&e.left, &e.right);
@@ -469,6 +478,7 @@ impl Lowerer<'_> {
         let span = self.between(span::closure_first(closure), expr_last(&closure.body));
         let outer = self.open_scope(miroguard_ir::ScopeKind::Function, span);
         for input in &closure.inputs {
+            self.parameter(input);
             self.visit_pat(input);
         }
         if let syn::ReturnType::Type(_, ty) = &closure.output {
@@ -487,6 +497,13 @@ impl Lowerer<'_> {
             }
             body => self.expr(body),
         };
+        let returned = match &*closure.body {
+            Expr::Block(block) => self.tail_span(&block.block.stmts),
+            body => Some(self.between(expr_first(body), expr_last(body))),
+        };
+        if let Some(span) = returned {
+            self.push_return(value.clone(), span);
+        }
         self.close_scope(outer);
         value
     }

@@ -54,6 +54,7 @@ impl<'s> Lowerer<'s> {
             parent: None,
             kind: ScopeKind::Module,
             span: Span::new(0, source.len()),
+            name: None,
         });
         Lowerer {
             source,
@@ -99,6 +100,7 @@ impl<'s> Lowerer<'s> {
             parent: Some(self.scope),
             kind,
             span,
+            name: None,
         });
         std::mem::replace(&mut self.scope, id)
     }
@@ -278,11 +280,63 @@ impl<'s> Lowerer<'s> {
         self.attrs(attrs);
         let last = block.map_or_else(|| sig.paren_token.span.close(), |b| b.brace_token.span.close());
         let outer = self.open_scope(ScopeKind::Function, self.between(first, last));
+        if let Some(scope) = self.facts.scopes.get_mut(self.scope as usize) {
+            scope.name = Some(ident_string(&sig.ident));
+        }
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(typed) = input {
+                self.parameter(&typed.pat);
+            }
+        }
         self.visit_signature(sig);
         if let Some(block) = block {
-            self.stmts(&block.stmts);
+            let value = self.stmts(&block.stmts);
+            if let Some(span) = self.tail_span(&block.stmts) {
+                self.push_return(value, span);
+            }
         }
         self.close_scope(outer);
+    }
+
+    /// A `Parameter` binding when `pat` is a plain name (`x`, `mut x`, `x: T`).
+    pub(crate) fn parameter(&mut self, mut pat: &Pat) {
+        if let Pat::Type(typed) = pat {
+            pat = &typed.pat;
+        }
+        if let Pat::Ident(ident) = pat {
+            if ident.subpat.is_none() {
+                let id = self.reserve_binding();
+                let name_span = self.span(ident.ident.span());
+                self.set_binding(
+                    id,
+                    BindingKind::Parameter,
+                    vec![ident_string(&ident.ident)],
+                    name_span,
+                    Value::Unknown,
+                    name_span,
+                );
+            }
+        }
+    }
+
+    /// Where the tail expression of a block is, if it has one.
+    pub(crate) fn tail_span(&self, stmts: &[Stmt]) -> Option<Span> {
+        match stmts.last()? {
+            Stmt::Expr(expr, None) => Some(self.between(span::expr_first(expr), span::expr_last(expr))),
+            Stmt::Macro(stmt) if stmt.semi_token.is_none() => {
+                Some(self.between(span::path_first(&stmt.mac.path), span::macro_close(&stmt.mac)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records a value the current function gives back.
+    pub(crate) fn push_return(&mut self, value: Value, span: Span) {
+        self.facts.returns.push(miroguard_ir::Return {
+            value,
+            span,
+            scope: self.scope,
+        });
     }
 
     /// `const X: T = v;`, `static X: T = v;`: a `Variable` binding.

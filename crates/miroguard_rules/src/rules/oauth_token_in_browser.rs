@@ -552,6 +552,7 @@ mod tests {
             parent: Some(0),
             kind: ScopeKind::Function,
             span,
+            name: None,
         });
         let me = source.string("\"https://api.miro.com/v2/me\"", 0);
         source.call(&["fetch"], "fetch(\"https://api.miro.com/v2/me\")", "fetch", vec![me]);
