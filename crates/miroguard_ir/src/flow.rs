@@ -154,6 +154,11 @@ impl<'f> Flow<'f> {
         self.facts
     }
 
+    /// The source text the facts were lowered from.
+    pub fn text(&self) -> &'f str {
+        self.text
+    }
+
     /// The function (or module) scope that `scope` is part of.
     pub fn function_of(&self, scope: ScopeId) -> ScopeId {
         self.function_of.get(scope as usize).copied().unwrap_or(0)
@@ -260,7 +265,7 @@ impl<'f> Flow<'f> {
                     }
                 }
             }
-            Value::Alternatives(values) | Value::Array(values) => {
+            Value::Alternatives(values) | Value::Array(values) | Value::Computed(values) => {
                 for value in values {
                     self.collect_origins(value, scope, at, via, seen, out);
                 }
@@ -616,7 +621,9 @@ fn mentions(facts: &Facts, value: &Value, call: Option<CallId>, name: &str) -> b
         Value::Template(parts) => parts
             .iter()
             .any(|p| matches!(p, TemplatePart::Expr(v) if mentions(facts, v, call, name))),
-        Value::Alternatives(values) | Value::Array(values) => values.iter().any(|v| mentions(facts, v, call, name)),
+        Value::Alternatives(values) | Value::Array(values) | Value::Computed(values) => {
+            values.iter().any(|v| mentions(facts, v, call, name))
+        }
         Value::Object(fields) => fields.iter().any(|f| {
             facts
                 .bindings
@@ -799,14 +806,23 @@ fn passes_arguments_through(call: &crate::Call) -> bool {
             | "digest"
             | "new_with_prefix"
             | "compute"
-            | "hash"
-            | "sign"
             | "map"
             | "replace"
             | "to_base64"
             | "toBase64"
             | "fromCharCode"
             | "collect"
+            | "Some"
+            | "Ok"
+            | "charAt"
+            | "at"
+            | "choose"
+            | "sample"
+            | "sample_string"
+            | "sample_iter"
+            | "gen_range"
+            | "random_range"
+            | "pick"
     ) || (first == "Math" && last != "random")
 }
 

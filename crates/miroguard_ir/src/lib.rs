@@ -222,6 +222,10 @@ pub enum Value {
     Array(Vec<Value>),
     /// One of several values: `a || b`, `a ?? b`, `c ? a : b`, `v.unwrap_or(b)`.
     Alternatives(Vec<Value>),
+    /// A value an operator computes from these operands: arithmetic and
+    /// bitwise operators, comparisons, and `+` when no operand is a string
+    /// (`Math.random() * 16 | 0`, `a + b`). Not a literal, but made from them.
+    Computed(Vec<Value>),
     /// Anything else.
     Unknown,
 }

@@ -85,6 +85,7 @@ pub(crate) fn show(facts: &Facts, value: &Value) -> String {
             format!("{{{}}}", fields.join(", "))
         }
         Value::Array(values) => format!("[{}]", list(values)),
+        Value::Computed(values) => format!("op({})", list(values)),
         Value::Alternatives(values) => format!(
             "({})",
             values.iter().map(|v| show(facts, v)).collect::<Vec<_>>().join(" | ")

@@ -167,8 +167,6 @@ impl<'s, 't> Lowerer<'s, 't> {
             current = left;
         }
         let innermost = self.spine.len() - 1;
-        let concatenation = operator == Operator::Plus;
-        let want = want && operator != Operator::Other;
         let mut values = Vec::new();
         for index in (spine_start..self.spine.len()).rev() {
             let Some(link) = self.spine.get(index).copied() else {
@@ -183,10 +181,10 @@ impl<'s, 't> Lowerer<'s, 't> {
                     Fd::Left if index != innermost => {}
                     Fd::Left | Fd::Right => {
                         let value = self.node(kid.node, want);
-                        if want && concatenation {
-                            values.push(value);
-                        } else if want {
+                        if want && operator == Operator::Alternative {
                             push_alternative(&mut values, value);
+                        } else if want {
+                            values.push(value);
                         }
                     }
                     _ => {
@@ -197,9 +195,10 @@ impl<'s, 't> Lowerer<'s, 't> {
             self.drop_kids(start);
         }
         self.spine.truncate(spine_start);
-        match (want, concatenation) {
-            (true, true) => concatenated(values),
-            (true, false) => Value::Alternatives(values),
+        match (want, operator) {
+            (true, Operator::Plus) => concatenated(values),
+            (true, Operator::Alternative) => Value::Alternatives(values),
+            (true, Operator::Other) => Value::Computed(values),
             (false, _) => Value::Unknown,
         }
     }
@@ -362,7 +361,7 @@ enum Operator {
 fn concatenated(operands: Vec<Value>) -> Value {
     let is_text = |value: &Value| matches!(value, Value::Str(_) | Value::Template(_));
     if !operands.iter().any(is_text) {
-        return Value::Unknown;
+        return Value::Computed(operands);
     }
     let mut parts = Vec::with_capacity(operands.len());
     for operand in operands {

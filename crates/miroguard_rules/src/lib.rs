@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod crypto;
 #[cfg(test)]
 mod hand_facts;
 mod registry;

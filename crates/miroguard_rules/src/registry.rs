@@ -5,8 +5,12 @@ use crate::rules::client_secret_in_browser_code::ClientSecretInBrowserCode;
 use crate::rules::dotenv_file_committed::DotenvFileCommitted;
 use crate::rules::hardcoded_secret::{self, HardcodedSecret};
 use crate::rules::hardcoded_signing_key::HardcodedSigningKey;
+use crate::rules::insecure_random_key::InsecureRandomKey;
+use crate::rules::jwt_not_verified::JwtNotVerified;
 use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
+use crate::rules::static_iv_or_key::StaticIvOrKey;
 use crate::rules::unused_suppression::{self, UnusedSuppression};
+use crate::rules::weak_hash::WeakHash;
 use crate::secrets::detector::DetectorError;
 use miroguard_core::{Config, RuleMeta};
 use serde::Deserialize;
@@ -88,6 +92,18 @@ impl Registry {
         rules.push(Box::new(
             DotenvFileCommitted::new(hardcoded_scanner, &config.secret_allowlist)
                 .map_err(|e| builtin("rules/dotenv-file-committed.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            InsecureRandomKey::new().map_err(|e| builtin("rules/insecure-random-key.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            JwtNotVerified::new().map_err(|e| builtin("rules/jwt-not-verified.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            StaticIvOrKey::new().map_err(|e| builtin("rules/static-iv-or-key.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            WeakHash::new().map_err(|e| builtin("rules/weak-hash.toml")(&e))?,
         ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));

@@ -247,11 +247,11 @@ impl Lowerer<'_> {
                     rights.push(&*binary.right);
                     left = &binary.left;
                 }
-                self.expr(left);
+                let mut operands = vec![self.expr(left)];
                 for right in rights.into_iter().rev() {
-                    self.expr(right);
+                    operands.push(self.expr(right));
                 }
-                Value::Unknown
+                Value::Computed(operands)
             }
             _ => {
                 visit::visit_expr(self, expr);

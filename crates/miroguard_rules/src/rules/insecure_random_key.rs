@@ -1,0 +1,480 @@
+//! `insecure-random-key` (C-CRYPTO-2): a non-cryptographic random value that
+//! becomes a key, token, session id, nonce or other value that must be
+//! unpredictable.
+//!
+//! `Math.random()` is everywhere and nearly always harmless, so a generator
+//! call alone is never a finding. The rule follows each one through the
+//! value-flow layer and reports it only where it reaches a sensitive name,
+//! a function whose name says it makes one, or a cipher's key or IV.
+
+use crate::crypto::{SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations};
+use crate::{FileInput, Rule};
+use miroguard_core::{Finding, Language, RuleMeta, Severity};
+use miroguard_ir::flow::{Destination, Flow, OriginKind};
+use miroguard_ir::sensitive::{Sensitive, SensitiveKind};
+use miroguard_ir::{Call, CallId, Facts, Value};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The rule's id.
+pub const ID: &str = "insecure-random-key";
+
+/// The rule's TOML file.
+pub const TOML: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../rules/insecure-random-key.toml"
+));
+
+/// Words of generators (the first keyword group).
+const SOURCE_KEYWORDS: &[&str] = &[
+    "math.random",
+    "date.now",
+    "gettime",
+    "performance.now",
+    "pseudorandombytes",
+    "uuid",
+    "lodash",
+    "_.random",
+    "randombytes",
+    "getrandomvalues",
+    "randomfill",
+    "smallrng",
+    "seed_from_u64",
+    "from_seed",
+    "pcg",
+    "xorshift",
+    "xoshiro",
+    "xoroshiro",
+    "splitmix",
+    "wyrand",
+    "fastrand",
+    "oorandom",
+    "systemtime",
+];
+
+/// Words of destinations (the second group): without one, nothing can be sensitive.
+const SINK_KEYWORDS: &[&str] = &[
+    "token",
+    "secret",
+    "key",
+    "pass",
+    "pwd",
+    "session",
+    "sid",
+    "state",
+    "nonce",
+    "salt",
+    "iv",
+    "otp",
+    "code",
+    "signature",
+    "genid",
+    "jti",
+    "verifier",
+    "csrf",
+    "cred",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: RuleMeta,
+    extra_names: BTreeMap<String, String>,
+}
+
+/// A generator call.
+struct Source {
+    /// How the message names it: "`Math.random()`".
+    name: String,
+    /// Why it is predictable, when more than "not cryptographic" is known.
+    because: Option<&'static str>,
+    language: Family,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Js,
+    Rust,
+}
+
+/// The rule.
+pub struct InsecureRandomKey {
+    meta: RuleMeta,
+    keywords: Vec<String>,
+    extra_names: Vec<(String, SensitiveKind)>,
+}
+
+impl InsecureRandomKey {
+    /// Loads the rule from its embedded TOML.
+    pub fn new() -> Result<InsecureRandomKey, String> {
+        let file: RuleFile = toml::from_str(TOML).map_err(|e| e.to_string())?;
+        let mut extra_names = Vec::new();
+        for (name, kind) in file.extra_names {
+            let kind = match kind.as_str() {
+                "session" => SensitiveKind::Session,
+                "token" => SensitiveKind::Token,
+                "secret" => SensitiveKind::Secret,
+                other => return Err(format!("extra_names.{name}: unknown kind `{other}`")),
+            };
+            extra_names.push((name, kind));
+        }
+        Ok(InsecureRandomKey {
+            meta: file.rule,
+            keywords: SOURCE_KEYWORDS
+                .iter()
+                .chain(SINK_KEYWORDS)
+                .map(|k| k.to_string())
+                .collect(),
+            extra_names,
+        })
+    }
+
+    /// The generator `call` is, if it is one that is not cryptographically secure.
+    fn source(&self, flow: &Flow<'_>, call: &Call, family: Family) -> Option<Source> {
+        let facts = flow.facts();
+        let callee: Vec<&str> = call.callee.iter().map(String::as_str).collect();
+        let source = |name: &str, because| {
+            Some(Source {
+                name: name.to_string(),
+                because,
+                language: family,
+            })
+        };
+        if family == Family::Js {
+            return match callee.as_slice() {
+                ["Math", "random"] => source("Math.random()", None),
+                ["Date", "now"] => source("Date.now()", Some("the current time is guessable")),
+                ["performance", "now"] => source("performance.now()", Some("the current time is guessable")),
+                ["getTime" | "valueOf"] if is_new_date(facts, call.receiver.as_deref()) => {
+                    source("new Date().getTime()", Some("the current time is guessable"))
+                }
+                [.., "pseudoRandomBytes"] => source("crypto.pseudoRandomBytes()", None),
+                ["uuid", "v1"] => source("uuid v1", Some("a v1 UUID is the time and the host's MAC address")),
+                ["_" | "lodash", "random"] => source("_.random()", None),
+                [local] if imported_name(facts, local, "uuid") == Some("v1") => {
+                    source("uuid v1", Some("a v1 UUID is the time and the host's MAC address"))
+                }
+                [local]
+                    if imported_from(facts, local).is_some_and(|m| m == "lodash.random" || m == "lodash/random") =>
+                {
+                    source("_.random()", None)
+                }
+                _ => None,
+            };
+        }
+        let n = callee.len();
+        let ty = if n >= 2 { callee[n - 2] } else { "" };
+        let method = callee.last().copied().unwrap_or("");
+        match (ty, method) {
+            ("SmallRng", _) => source(
+                "SmallRng",
+                Some("it is a fast generator whose state its output reveals"),
+            ),
+            (
+                "Pcg32"
+                | "Pcg64"
+                | "Pcg64Mcg"
+                | "Lcg64Xsh32"
+                | "Mcg128Xsl64"
+                | "XorShiftRng"
+                | "Xoshiro256PlusPlus"
+                | "Xoshiro256StarStar"
+                | "Xoshiro128PlusPlus"
+                | "Xoroshiro128Plus"
+                | "Xoroshiro128PlusPlus"
+                | "SplitMix64"
+                | "WyRand",
+                _,
+            ) => source(ty, Some("it is a fast generator whose state its output reveals")),
+            ("Rand32" | "Rand64", "new")
+                if callee.first() == Some(&"oorandom") || imported_from(facts, ty).is_some() =>
+            {
+                source("oorandom", None)
+            }
+            ("fastrand", _) | ("Rng", "new" | "with_seed") if callee.first() == Some(&"fastrand") => source(
+                "fastrand",
+                Some("it is a fast generator whose state its output reveals"),
+            ),
+            ("SystemTime" | "Utc" | "Local", "now") => {
+                source(&format!("{ty}::now()"), Some("the current time is guessable"))
+            }
+            (
+                "StdRng" | "ChaCha8Rng" | "ChaCha12Rng" | "ChaCha20Rng" | "Hc128Rng" | "Isaac64Rng" | "IsaacRng",
+                "seed_from_u64" | "from_seed",
+            ) => {
+                let seed = call.args.first()?;
+                let fixed = self.seed_is_fixed(flow, seed, call);
+                fixed.then(|| Source {
+                    name: format!("{ty}::{method}"),
+                    because: Some("it is seeded with a constant or the clock, so its output is predictable"),
+                    language: family,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a seed is a literal or made from the clock.
+    fn seed_is_fixed(&self, flow: &Flow<'_>, seed: &Value, call: &Call) -> bool {
+        let origins = flow.origins(seed, call.scope, call.span.start);
+        let literal = |kind: &OriginKind| matches!(kind, OriginKind::Number(_) | OriginKind::Literal(_));
+        let clock = |kind: &OriginKind| match kind {
+            OriginKind::Call(id) => flow.facts().call(*id).callee.iter().any(|s| {
+                matches!(
+                    s.as_str(),
+                    "now" | "as_secs" | "as_nanos" | "as_millis" | "as_micros" | "elapsed" | "timestamp"
+                )
+            }),
+            _ => false,
+        };
+        let array_literal = matches!(seed, Value::Array(_));
+        !origins.is_empty()
+            && (origins
+                .iter()
+                .all(|o| literal(&o.kind) || array_literal && o.kind == OriginKind::Unknown)
+                || origins.iter().any(|o| clock(&o.kind)))
+    }
+
+    /// The most sensitive place a value from `call` reaches, if any.
+    fn sensitive_destination(&self, flow: &Flow<'_>, id: CallId, text: &str) -> Option<SensitiveName> {
+        let facts = flow.facts();
+        let destinations = flow.destinations_of_call(id);
+        let mut names = sensitive_destinations(flow, &destinations);
+        for destination in &destinations {
+            match destination {
+                Destination::Binding(b) => {
+                    let binding = &facts.bindings[*b as usize];
+                    names.extend(self.extra(&binding.name, binding.name_span.start));
+                }
+                Destination::Return { ret, function } => {
+                    let name = facts.scopes.get(*function as usize).and_then(|s| s.name.as_deref());
+                    let at = facts.returns.get(*ret as usize).map_or(0, |r| r.span.start);
+                    names.extend(name.and_then(|name| self.extra(name, at)));
+                }
+                Destination::Argument {
+                    call,
+                    index: Some(index),
+                } => {
+                    names.extend(crypto_parameter(facts.call(*call), *index));
+                }
+                _ => {}
+            }
+        }
+        let lowered = text.to_ascii_lowercase();
+        let oauth = ["oauth", "authorize", "redirect_uri"]
+            .iter()
+            .any(|w| lowered.contains(w));
+        let cookies = ["cookie", "session("].iter().any(|w| lowered.contains(w));
+        names.retain(|n| {
+            !n.sensitive.hashed
+                && (!n.sensitive.weak
+                    || match n.sensitive.kind {
+                        SensitiveKind::OAuthState => oauth,
+                        SensitiveKind::Session => cookies,
+                        _ => false,
+                    })
+        });
+        most_sensitive(&names).cloned()
+    }
+
+    fn extra(&self, name: &str, at: usize) -> Option<SensitiveName> {
+        self.extra_names
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, kind)| SensitiveName {
+                name: name.to_string(),
+                sensitive: Sensitive {
+                    kind: *kind,
+                    hashed: false,
+                    weak: false,
+                },
+                at,
+            })
+    }
+
+    /// Secure random bytes reduced with `% n` where `n` does not divide 256.
+    fn biased_modulo(&self, flow: &Flow<'_>, id: CallId, text: &str) -> Option<(SensitiveName, String)> {
+        let facts = flow.facts();
+        let call = facts.call(id);
+        let last = call.callee.last()?;
+        if !matches!(last.as_str(), "randomBytes" | "getRandomValues" | "randomFillSync") {
+            return None;
+        }
+        let destinations = flow.destinations_of_call(id);
+        let sensitive = most_sensitive(
+            &sensitive_destinations(flow, &destinations)
+                .into_iter()
+                .filter(|n| !n.sensitive.weak && !n.sensitive.hashed)
+                .collect::<Vec<_>>(),
+        )
+        .cloned()?;
+        // The statement that makes the sensitive value is where a reduction would be.
+        let binding = destinations.iter().find_map(|d| match d {
+            Destination::Binding(b) if facts.bindings[*b as usize].name == sensitive.name => {
+                Some(&facts.bindings[*b as usize])
+            }
+            _ => None,
+        })?;
+        let statement = binding.span.text(text);
+        let modulus = statement.split_once('%')?.1.trim_start();
+        let operand: String = modulus
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'))
+            .collect();
+        let size = match operand
+            .strip_suffix(".length")
+            .or_else(|| operand.strip_suffix(".len()"))
+        {
+            Some(name) => {
+                let binding = flow.resolve(name, binding.scope, binding.span.start)?;
+                let value = &facts.bindings[binding as usize].value;
+                literal_of(
+                    flow,
+                    value,
+                    binding_scope(facts, binding),
+                    facts.bindings[binding as usize].span.start,
+                )
+                .map(|(text, _)| text.chars().count() as u64)
+            }
+            None => operand.parse::<u64>().ok(),
+        };
+        if size.is_some_and(|n| n > 0 && 256 % n == 0) {
+            return None;
+        }
+        let shown = size.map_or(String::new(), |n| format!(" ({n})"));
+        Some((sensitive, format!("`% {operand}`{shown}")))
+    }
+}
+
+fn binding_scope(facts: &Facts, id: u32) -> u32 {
+    facts.bindings.get(id as usize).map_or(0, |b| b.scope)
+}
+
+/// Whether `value` is `new Date()`.
+fn is_new_date(facts: &Facts, value: Option<&Value>) -> bool {
+    matches!(value, Some(Value::Call(id)) if facts.calls.get(*id as usize).is_some_and(|c| c.is_new && c.callee == ["Date"]))
+}
+
+/// The name `local` stands for in an import from `module` (`v1` in `import { v1 as uuidv1 } from "uuid"`).
+fn imported_name<'f>(facts: &'f Facts, local: &str, module: &str) -> Option<&'f str> {
+    facts
+        .imports
+        .iter()
+        .filter(|import| import.source == module)
+        .flat_map(|import| &import.names)
+        .find(|name| name.local == local)
+        .map(|name| name.imported.as_str())
+}
+
+/// A cipher, HMAC or JWT parameter that must be secret or unpredictable.
+fn crypto_parameter(call: &Call, index: usize) -> Option<SensitiveName> {
+    let callee: Vec<&str> = call.callee.iter().map(String::as_str).collect();
+    let (name, kind) = match (callee.as_slice(), index) {
+        ([.., "createCipheriv" | "createDecipheriv"], 1) => ("cipher key", SensitiveKind::Secret),
+        ([.., "createCipheriv" | "createDecipheriv"], 2) => ("cipher IV", SensitiveKind::Nonce),
+        ([.., "createHmac"], 1) => ("HMAC key", SensitiveKind::Secret),
+        ([.., "jwt" | "jsonwebtoken", "sign"], 1) => ("JWT signing key", SensitiveKind::Secret),
+        ([.., "Key", "from_slice" | "from"], 0) => ("cipher key", SensitiveKind::Secret),
+        ([.., "Nonce" | "XNonce", "from_slice" | "from"], 0) => ("nonce", SensitiveKind::Nonce),
+        ([.., "new_from_slice"], 0) => ("key", SensitiveKind::Secret),
+        _ => return None,
+    };
+    Some(SensitiveName {
+        name: name.to_string(),
+        sensitive: Sensitive {
+            kind,
+            hashed: false,
+            weak: false,
+        },
+        at: call.span.start,
+    })
+}
+
+impl Rule for InsecureRandomKey {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    fn needs_facts(&self, input: &FileInput<'_>) -> bool {
+        if input.context.is_test {
+            return false;
+        }
+        let js_or_rust = matches!(
+            input.context.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
+        );
+        let source = (0..SOURCE_KEYWORDS.len()).any(|i| input.keywords.contains(i));
+        let sink = (0..SINK_KEYWORDS.len()).any(|i| input.keywords.contains(SOURCE_KEYWORDS.len() + i));
+        js_or_rust && source && sink
+    }
+
+    fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
+        let Some(facts) = input.facts else {
+            return;
+        };
+        if input.context.is_test {
+            return;
+        }
+        let family = match input.context.language {
+            Language::Rust => Family::Rust,
+            Language::JavaScript | Language::TypeScript | Language::Tsx => Family::Js,
+            Language::Text => return,
+        };
+        let flow = Flow::new(facts, input.text);
+        // One finding per sensitive value, however many generators feed it
+        // (`Date.now().toString(36) + Math.random()`).
+        let mut reported: Vec<usize> = Vec::new();
+        for (id, call) in facts.calls.iter().enumerate() {
+            let id = id as CallId;
+            if facts.in_test_region(call.span) {
+                continue;
+            }
+            if let Some(source) = self.source(&flow, call, family) {
+                let Some(name) = self.sensitive_destination(&flow, id, input.text) else {
+                    continue;
+                };
+                if reported.contains(&name.at) {
+                    continue;
+                }
+                reported.push(name.at);
+                let line = line_of(input.text, name.at);
+                let why = source.because.map_or(String::new(), |b| format!(" ({b})"));
+                let message = format!(
+                    "`{}` is not a cryptographically secure generator{why}, and its value becomes `{}` (line {line}), {}",
+                    source.name,
+                    name.name,
+                    name.sensitive.kind.describe()
+                );
+                let help = match source.language {
+                    Family::Js => {
+                        "Use `crypto.randomBytes(32).toString(\"base64url\")`, `crypto.randomUUID()`, `crypto.randomInt()` or `crypto.getRandomValues()`."
+                    }
+                    Family::Rust => {
+                        "Use `rand::rng()` (`thread_rng()`) or `OsRng`, e.g. `Alphanumeric.sample_string(&mut rand::rng(), 32)`, or `getrandom`."
+                    }
+                };
+                findings.push(Finding::new(ID, self.meta.severity, call.callee_span, message).with_help(help));
+            } else if let Some((name, modulo)) = self.biased_modulo(&flow, id, input.text) {
+                if reported.contains(&name.at) {
+                    continue;
+                }
+                reported.push(name.at);
+                let line = line_of(input.text, name.at);
+                let message = format!(
+                    "Secure random bytes reduced with {modulo} favour some values, and they become `{}` (line {line}), {}",
+                    name.name,
+                    name.sensitive.kind.describe()
+                );
+                findings.push(
+                    Finding::new(ID, Severity::Warning, call.callee_span, message).with_help(
+                        "Use `crypto.randomInt(n)` for each character, or an alphabet whose size divides 256 (e.g. base64url).",
+                    ),
+                );
+            }
+        }
+    }
+}
