@@ -85,6 +85,14 @@ impl FileContext {
             display_path,
         }
     }
+
+    /// Whether the file is a TypeScript declaration file (`*.d.ts`, `*.d.mts`,
+    /// `*.d.cts`): types only, no code that runs.
+    pub fn is_type_declarations(&self) -> bool {
+        [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|suffix| self.display_path.ends_with(suffix))
+    }
 }
 
 /// Whether a `/`-separated path names test code: a `test/`, `tests/`,

@@ -2,6 +2,7 @@
 //! where a module name comes from, and which names a value comes from or
 //! goes to that say it is sensitive.
 
+use aho_corasick::AhoCorasick;
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
 use miroguard_ir::sensitive::{Sensitive, sensitivity};
 use miroguard_ir::{BindingKind, Facts, ScopeId, Span, Value};
@@ -163,6 +164,99 @@ pub(crate) fn most_sensitive(names: &[SensitiveName]) -> Option<&SensitiveName> 
         .min_by_key(|n| (n.sensitive.weak, n.sensitive.kind as u8, n.at))
 }
 
+/// Words whose occurrence makes a crypto rule look around it for a
+/// sensitive name: the rules' lexical tier. A hash or generator whose
+/// surroundings name nothing sensitive cannot make a finding, so its file is
+/// not parsed for it. The windows are wide enough for the statement, the
+/// function header above it and the few lines after where its result is kept.
+pub(crate) struct Needles {
+    automaton: AhoCorasick,
+    /// The group each pattern belongs to, by pattern id.
+    groups: Vec<usize>,
+}
+
+impl Needles {
+    /// Needles in groups (matched ignoring ASCII case).
+    pub(crate) fn new(groups: &[&[&str]]) -> Result<Needles, String> {
+        let mut patterns = Vec::new();
+        let mut ids = Vec::new();
+        for (group, words) in groups.iter().enumerate() {
+            for word in *words {
+                patterns.push(*word);
+                ids.push(group);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Needles { automaton, groups: ids })
+    }
+
+    /// Whether a needle of `group` occurs in `text`.
+    pub(crate) fn occurs(&self, text: &str, group: usize) -> bool {
+        self.automaton
+            .find_iter(text)
+            .any(|found| self.groups.get(found.pattern().as_usize()) == Some(&group))
+    }
+
+    /// Whether a needle of a group `enabled` accepts occurs in `text` with an
+    /// identifier naming a sensitive value within `before` bytes before or
+    /// `after` bytes after it, or one of `also` (lowercase) there. Names that
+    /// are weak evidence alone (`state`) do not count; callers that accept
+    /// them in context pass them in `also`.
+    pub(crate) fn near_sensitive(
+        &self,
+        text: &str,
+        enabled: impl Fn(usize) -> bool,
+        before: usize,
+        after: usize,
+        also: &[&str],
+    ) -> bool {
+        // Windows overlap when needles are close: each byte is looked at once.
+        let mut checked_to = 0;
+        for found in self.automaton.find_iter(text) {
+            if !self.groups.get(found.pattern().as_usize()).is_some_and(|g| enabled(*g)) {
+                continue;
+            }
+            let start = floor_boundary(text, found.start().saturating_sub(before).max(checked_to));
+            let end = floor_boundary(text, (found.end() + after).min(text.len()));
+            if start >= end {
+                continue;
+            }
+            checked_to = end;
+            if window_names_sensitive(&text[start..end], also) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether `window` holds an identifier that names a sensitive value, or one of `also`.
+fn window_names_sensitive(window: &str, also: &[&str]) -> bool {
+    // `jwt.sign` is a path; `genid` must be a whole identifier, not part of one.
+    if also.iter().any(|word| word.contains('.')) {
+        let lowered = window.to_ascii_lowercase();
+        if also.iter().any(|word| word.contains('.') && lowered.contains(word)) {
+            return true;
+        }
+    }
+    window
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| {
+            word.len() >= 2
+                && (also.iter().any(|a| a.eq_ignore_ascii_case(word)) || sensitivity(word).is_some_and(|s| !s.weak))
+        })
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The 1-based line of byte offset `at`.
 pub(crate) fn line_of(text: &str, at: usize) -> usize {
     let end = at.min(text.len());
@@ -181,6 +275,20 @@ mod tests {
         assert_eq!(parse_number("1000u32"), Some(1000));
         assert_eq!(parse_number("10n"), Some(10));
         assert_eq!(parse_number("abc"), None);
+    }
+
+    #[test]
+    fn sensitive_names_near_a_needle() {
+        let needles = Needles::new(&[&["md5"], &["sha256"]]).expect("builds");
+        let all = |_: usize| true;
+        let text = "function hashPassword(p) {\n  return MD5(p);\n}\nconst etag = md5(body);";
+        assert!(needles.near_sensitive(text, all, 40, 10, &[]));
+        assert!(!needles.near_sensitive(text, |g| g == 1, 40, 10, &[]));
+        let far = "const etag = md5(body);\n\n\n\n\n\n\n\nconst password = 1;";
+        assert!(!needles.near_sensitive(far, all, 10, 10, &[]));
+        assert!(needles.near_sensitive(far, all, 10, 10, &["etag"]));
+        assert!(!needles.near_sensitive(far, all, 10, 10, &["eta"]));
+        assert!(needles.near_sensitive("x = md5(jwt.sign(a))", all, 10, 10, &["jwt.sign"]));
     }
 
     #[test]

@@ -12,6 +12,8 @@
 mod crypto;
 #[cfg(test)]
 mod hand_facts;
+#[cfg(test)]
+mod lowered;
 mod registry;
 pub mod rules;
 pub mod secrets;

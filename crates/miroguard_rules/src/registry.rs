@@ -10,6 +10,7 @@ use crate::rules::jwt_not_verified::JwtNotVerified;
 use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
 use crate::rules::static_iv_or_key::StaticIvOrKey;
 use crate::rules::unused_suppression::{self, UnusedSuppression};
+use crate::rules::weak_cipher::WeakCipher;
 use crate::rules::weak_hash::WeakHash;
 use crate::secrets::detector::DetectorError;
 use miroguard_core::{Config, RuleMeta};
@@ -104,6 +105,9 @@ impl Registry {
         ));
         rules.push(Box::new(
             WeakHash::new().map_err(|e| builtin("rules/weak-hash.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            WeakCipher::new().map_err(|e| builtin("rules/weak-cipher.toml")(&e))?,
         ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));

@@ -7,7 +7,9 @@
 //! value-flow layer and reports it only where it reaches a sensitive name,
 //! a function whose name says it makes one, or a cipher's key or IV.
 
-use crate::crypto::{SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations};
+use crate::crypto::{
+    Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
+};
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity};
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
@@ -52,6 +54,53 @@ const SOURCE_KEYWORDS: &[&str] = &[
     "systemtime",
 ];
 
+/// How the generators are written, lowercased, per language: the lexical
+/// tier looks for a sensitive name around these.
+const JS_GENERATORS: &[&str] = &[
+    "math.random",
+    "date.now",
+    "gettime",
+    "performance.now",
+    "pseudorandombytes",
+    "v1(",
+    "v1 ",
+    "_.random",
+    "lodash",
+];
+const RUST_GENERATORS: &[&str] = &[
+    "smallrng",
+    "seed_from_u64",
+    "from_seed",
+    "pcg32",
+    "pcg64",
+    "lcg64",
+    "mcg128",
+    "xorshift",
+    "xoshiro",
+    "xoroshiro",
+    "splitmix",
+    "wyrand",
+    "fastrand::",
+    "oorandom",
+    "systemtime::now",
+    "utc::now",
+    "local::now",
+];
+
+/// Secure generators among the sources: only a biased `%` makes them a finding.
+const SECURE_SOURCE_KEYWORDS: &[&str] = &["randombytes", "getrandomvalues", "randomfill"];
+
+/// How far around a generator the lexical tier looks for a sensitive name or sink.
+const NEAR_BEFORE: usize = 400;
+const NEAR_AFTER: usize = 400;
+
+/// Words that make a bare `state` the OAuth state, and a bare `session` a session id.
+const OAUTH_WORDS: &[&str] = &["oauth", "authorize", "redirect_uri"];
+const COOKIE_WORDS: &[&str] = &["cookie", "express-session", "cookie-session", "genid"];
+
+/// Sinks that make a value sensitive whatever its name.
+const NEAR_SINKS: &[&str] = &["genid", "jti", "createcipheriv", "createhmac", "from_slice", "jwt.sign"];
+
 /// Words of destinations (the second group): without one, nothing can be sensitive.
 const SINK_KEYWORDS: &[&str] = &[
     "token",
@@ -91,6 +140,13 @@ struct Source {
     language: Family,
 }
 
+/// What the file says about where a bare `state` or `session` belongs.
+#[derive(Clone, Copy)]
+struct Context {
+    oauth: bool,
+    cookies: bool,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Family {
     Js,
@@ -101,6 +157,10 @@ enum Family {
 pub struct InsecureRandomKey {
     meta: RuleMeta,
     keywords: Vec<String>,
+    /// The lexical tier's needles, per language: generators (group 0) and
+    /// secure byte sources (group 1, for biased reductions).
+    js_needles: Needles,
+    rust_needles: Needles,
     extra_names: Vec<(String, SensitiveKind)>,
 }
 
@@ -120,13 +180,28 @@ impl InsecureRandomKey {
         }
         Ok(InsecureRandomKey {
             meta: file.rule,
+            js_needles: Needles::new(&[JS_GENERATORS, SECURE_SOURCE_KEYWORDS])?,
+            rust_needles: Needles::new(&[RUST_GENERATORS])?,
             keywords: SOURCE_KEYWORDS
                 .iter()
                 .chain(SINK_KEYWORDS)
+                .chain(OAUTH_WORDS)
+                .chain(COOKIE_WORDS)
                 .map(|k| k.to_string())
                 .collect(),
             extra_names,
         })
+    }
+
+    /// Whether the file speaks of OAuth (a bare `state` is then its state
+    /// parameter) and of cookies or sessions (a bare `session` is then an id).
+    fn context(input: &FileInput<'_>) -> Context {
+        let first = SOURCE_KEYWORDS.len() + SINK_KEYWORDS.len();
+        let any = |from: usize, count: usize| (from..from + count).any(|i| input.keywords.contains(i));
+        Context {
+            oauth: any(first, OAUTH_WORDS.len()),
+            cookies: any(first + OAUTH_WORDS.len(), COOKIE_WORDS.len()),
+        }
     }
 
     /// The generator `call` is, if it is one that is not cryptographically secure.
@@ -236,7 +311,7 @@ impl InsecureRandomKey {
     }
 
     /// The most sensitive place a value from `call` reaches, if any.
-    fn sensitive_destination(&self, flow: &Flow<'_>, id: CallId, text: &str) -> Option<SensitiveName> {
+    fn sensitive_destination(&self, flow: &Flow<'_>, id: CallId, context: Context) -> Option<SensitiveName> {
         let facts = flow.facts();
         let destinations = flow.destinations_of_call(id);
         let mut names = sensitive_destinations(flow, &destinations);
@@ -260,17 +335,12 @@ impl InsecureRandomKey {
                 _ => {}
             }
         }
-        let lowered = text.to_ascii_lowercase();
-        let oauth = ["oauth", "authorize", "redirect_uri"]
-            .iter()
-            .any(|w| lowered.contains(w));
-        let cookies = ["cookie", "session("].iter().any(|w| lowered.contains(w));
         names.retain(|n| {
             !n.sensitive.hashed
                 && (!n.sensitive.weak
                     || match n.sensitive.kind {
-                        SensitiveKind::OAuthState => oauth,
-                        SensitiveKind::Session => cookies,
+                        SensitiveKind::OAuthState => context.oauth,
+                        SensitiveKind::Session => context.cookies,
                         _ => false,
                     })
         });
@@ -400,7 +470,7 @@ impl Rule for InsecureRandomKey {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        if input.context.is_test {
+        if input.context.is_test || input.context.is_type_declarations() {
             return false;
         }
         let js_or_rust = matches!(
@@ -409,7 +479,24 @@ impl Rule for InsecureRandomKey {
         );
         let source = (0..SOURCE_KEYWORDS.len()).any(|i| input.keywords.contains(i));
         let sink = (0..SINK_KEYWORDS.len()).any(|i| input.keywords.contains(SOURCE_KEYWORDS.len() + i));
-        js_or_rust && source && sink
+        if !(js_or_rust && source && sink) {
+            return false;
+        }
+        let needles = if input.context.language == Language::Rust {
+            &self.rust_needles
+        } else {
+            &self.js_needles
+        };
+        let context = Self::context(input);
+        let mut sinks = NEAR_SINKS.to_vec();
+        if context.oauth {
+            sinks.push("state");
+        }
+        if context.cookies {
+            sinks.push("session");
+        }
+        needles.near_sensitive(input.text, |g| g == 0, NEAR_BEFORE, NEAR_AFTER, &sinks)
+            || input.text.contains('%') && needles.near_sensitive(input.text, |g| g == 1, NEAR_BEFORE, NEAR_AFTER, &[])
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -425,6 +512,7 @@ impl Rule for InsecureRandomKey {
             Language::Text => return,
         };
         let flow = Flow::new(facts, input.text);
+        let context = Self::context(input);
         // One finding per sensitive value, however many generators feed it
         // (`Date.now().toString(36) + Math.random()`).
         let mut reported: Vec<usize> = Vec::new();
@@ -434,7 +522,7 @@ impl Rule for InsecureRandomKey {
                 continue;
             }
             if let Some(source) = self.source(&flow, call, family) {
-                let Some(name) = self.sensitive_destination(&flow, id, input.text) else {
+                let Some(name) = self.sensitive_destination(&flow, id, context) else {
                     continue;
                 };
                 if reported.contains(&name.at) {
@@ -476,5 +564,64 @@ impl Rule for InsecureRandomKey {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lowered::check;
+
+    fn found(path: &str, source: &str) -> Vec<(usize, Severity, String)> {
+        check(&InsecureRandomKey::new().expect("built-in rule loads"), path, source)
+    }
+
+    #[test]
+    fn the_message_names_the_generator_and_the_destination() {
+        let source = "function newToken() {\n  const raw = Math.random().toString(36);\n  const resetToken = raw.slice(2);\n  return resetToken;\n}\n";
+        let found = found("server/reset.js", source);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 2);
+        assert_eq!(
+            found[0].2,
+            "`Math.random()` is not a cryptographically secure generator, and its value becomes `resetToken` (line 3), a token"
+        );
+    }
+
+    #[test]
+    fn math_random_for_other_things_is_quiet() {
+        let source = "const delay = Math.random() * 1000;\nconst id = Math.random().toString(36);\nconst color = COLORS[Math.floor(Math.random() * 3)];\n";
+        assert!(found("src/ui.js", source).is_empty());
+    }
+
+    #[test]
+    fn a_bare_state_needs_an_oauth_file() {
+        let react = "class C { constructor() { this.state = { token: 1 }; const state = Math.random(); } }\n";
+        assert!(found("src/c.js", react).is_empty());
+        let oauth = "const state = Math.random().toString(36);\nres.redirect(`https://miro.com/oauth/authorize?state=${state}`);\n";
+        assert_eq!(found("server/oauth.js", oauth).len(), 1);
+    }
+
+    #[test]
+    fn seeds_decide_for_std_rng() {
+        let source = "fn a() -> u64 { let mut rng = StdRng::seed_from_u64(42); let token: u64 = rng.gen(); token }\nfn b() -> u64 { let mut rng = StdRng::from_entropy(); let token: u64 = rng.gen(); token }\nfn c(seed: u64) -> u64 { let mut rng = StdRng::seed_from_u64(seed); let token: u64 = rng.gen(); token }\n";
+        let lines: Vec<usize> = found("src/lib.rs", source).into_iter().map(|f| f.0).collect();
+        assert_eq!(lines, [1]);
+    }
+
+    #[test]
+    fn biased_reduction_of_secure_bytes() {
+        let biased = "const token = Array.from(crypto.randomBytes(16), (b) => ABC[b % 62]).join('');\n";
+        let even = "const token = Array.from(crypto.randomBytes(16), (b) => HEX[b % 16]).join('');\n";
+        assert_eq!(
+            found("server/t.js", biased).iter().map(|f| f.1).collect::<Vec<_>>(),
+            [Severity::Warning]
+        );
+        assert!(found("server/t.js", even).is_empty());
+    }
+
+    #[test]
+    fn tests_are_not_checked() {
+        assert!(found("tests/auth.test.js", "const token = Math.random().toString(36);").is_empty());
     }
 }

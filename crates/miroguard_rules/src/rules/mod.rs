@@ -9,4 +9,5 @@ pub mod jwt_not_verified;
 pub mod oauth_token_in_browser;
 pub mod static_iv_or_key;
 pub mod unused_suppression;
+pub mod weak_cipher;
 pub mod weak_hash;

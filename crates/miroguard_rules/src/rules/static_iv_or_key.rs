@@ -26,14 +26,18 @@ pub const TOML: &str = include_str!(concat!(
     "/../../rules/static-iv-or-key.toml"
 ));
 
+/// The encryption APIs, as written (lowercased): `Key::<Aes256Gcm>::from_slice`
+/// is matched by `key::<`.
 const KEYWORDS: &[&str] = &[
     "createcipheriv",
     "subtle.encrypt",
-    "nonce",
-    "from_slices",
-    "symm::encrypt",
+    "nonce::from",
+    "nonce::default",
+    "iv::from",
+    "key::from",
+    "key::<",
     "new_from_slice",
-    "key::",
+    "symm::encrypt",
 ];
 
 /// Calls that write random bytes into the buffer they are given.
@@ -305,10 +309,12 @@ impl Rule for StaticIvOrKey {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        matches!(
-            input.context.language,
-            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
-        ) && input.keywords.any()
+        !input.context.is_type_declarations()
+            && matches!(
+                input.context.language,
+                Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
+            )
+            && input.keywords.any()
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -409,5 +415,57 @@ impl StaticIvOrKey {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lowered::check;
+
+    fn messages(path: &str, source: &str) -> Vec<(usize, String)> {
+        check(&StaticIvOrKey::new().expect("built-in rule loads"), path, source)
+            .into_iter()
+            .map(|(line, _, message)| (line, message))
+            .collect()
+    }
+
+    #[test]
+    fn constant_and_zero_ivs() {
+        let source = "const a = crypto.createCipheriv('aes-256-gcm', k, Buffer.alloc(12));\nconst b = crypto.createCipheriv('aes-256-cbc', k, '0123456789abcdef');\nconst c = crypto.createCipheriv('aes-256-cbc', k, Buffer.alloc(16, 1));\n";
+        let found = messages("server/a.js", source);
+        assert_eq!(
+            found,
+            [
+                (
+                    1,
+                    "The IV passed to `crypto.createCipheriv` is all zeros, so it is the same for every message".into()
+                ),
+                (
+                    2,
+                    "The IV passed to `crypto.createCipheriv` is a literal, so it is the same for every message".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_buffer_filled_with_random_bytes_is_a_fresh_iv() {
+        let source = "async function f(key, data) {\n  const iv = new Uint8Array(12);\n  crypto.getRandomValues(iv);\n  return crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, data);\n}\n";
+        assert!(messages("src/a.ts", source).is_empty());
+    }
+
+    #[test]
+    fn reuse_in_a_function_and_from_module_level() {
+        let source = "const IV = crypto.randomBytes(16);\nfunction a(k) { return crypto.createCipheriv('aes-256-cbc', k, IV); }\nfunction b(k) {\n  const iv = crypto.randomBytes(12);\n  crypto.createCipheriv('aes-256-gcm', k, iv);\n  crypto.createDecipheriv('aes-256-gcm', k, iv);\n  return crypto.createCipheriv('aes-256-gcm', k, iv);\n}\n";
+        let lines: Vec<usize> = messages("server/a.js", source).into_iter().map(|f| f.0).collect();
+        assert_eq!(lines, [2, 7]);
+    }
+
+    #[test]
+    fn keys_hashed_from_literals_but_not_from_the_environment() {
+        let source = "fn a() -> Aes256Gcm { let d = Sha256::digest(b\"pass\"); Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&d)) }\nfn b() -> Aes256Gcm { let s = std::env::var(\"K\").unwrap(); let d = Sha256::digest(s.as_bytes()); Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&d)) }\n";
+        let lines: Vec<usize> = messages("src/lib.rs", source).into_iter().map(|f| f.0).collect();
+        assert_eq!(lines, [1]);
     }
 }

@@ -10,8 +10,8 @@
 //! finding. The algorithm tables are data, in `rules/weak-hash.toml`.
 
 use crate::crypto::{
-    SensitiveName, imported_from, line_of, literal_of, most_sensitive, normalize, number_of, sensitive_destinations,
-    sensitive_origins,
+    Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, normalize, number_of,
+    sensitive_destinations, sensitive_origins,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity, Span};
@@ -41,6 +41,11 @@ const PROTECTED: &[SensitiveKind] = &[
     SensitiveKind::Session,
     SensitiveKind::Signature,
 ];
+
+/// How far around a hash the lexical tier looks for a sensitive name: the
+/// function header above, the lines below where the digest is kept.
+const NEAR_BEFORE: usize = 600;
+const NEAR_AFTER: usize = 400;
 
 /// Methods that feed data to a hasher object.
 const FEED_METHODS: &[&str] = &["update", "chain_update", "chain", "input", "process", "write"];
@@ -88,6 +93,59 @@ const FAST_KEYWORDS: &[&str] = &[
 const OTHER_KEYWORDS: &[&str] = &["pbkdf2"];
 const PASSWORD_KEYWORDS: &[&str] = &["pass", "pwd"];
 
+/// How weak and fast hashes are written in Rust, lowercased.
+const RUST_WEAK_NEEDLES: &[&str] = &[
+    "md5::",
+    "md4::",
+    "md2::",
+    "sha1::",
+    "ripemd160::",
+    "ripemd128::",
+    "::md5()",
+    "::md4()",
+    "::sha1()",
+    "::ripemd160()",
+    "sha1_for_legacy",
+    "<md5>",
+    "<md4>",
+    "<sha1>",
+    "hmacmd5",
+    "hmacsha1",
+    "sha1_smol",
+];
+const RUST_FAST_NEEDLES: &[&str] = &[
+    "sha256::",
+    "sha512::",
+    "sha384::",
+    "sha224::",
+    "sha3_256::",
+    "sha3_512::",
+    "blake3::",
+    "blake2b512::",
+    "blake2s256::",
+    "::sha256()",
+    "::sha512()",
+    "::sha384()",
+    "<sha256>",
+    "<sha512>",
+    "digest::sha256",
+    "digest::sha512",
+];
+/// The needle groups of [`WeakHash::js_needles`] and [`WeakHash::rust_needles`].
+const WEAK_GROUP: usize = 0;
+const FAST_GROUP: usize = 1;
+const PBKDF2_GROUP: usize = 2;
+
+/// Identifiers of HMACs: a weak HMAC needs no sensitive name, its key is one.
+const HMAC_WORDS: &[&str] = &[
+    "hmac",
+    "createhmac",
+    "hmacmd5",
+    "hmacsha1",
+    "hmac_sha1_for_legacy_use_only",
+];
+const RUST_PBKDF2: &[&str] = &["pbkdf2_hmac", "pbkdf2::pbkdf2", "pbkdf2_array", "pbkdf2::<"];
+
 /// A hash found in the code.
 struct Site<'f> {
     algorithm: usize,
@@ -106,6 +164,9 @@ struct Site<'f> {
 pub struct WeakHash {
     meta: RuleMeta,
     keywords: Vec<String>,
+    /// The lexical tier's needles, per language: how hashes are written.
+    js_needles: Needles,
+    rust_needles: Needles,
     algorithms: Vec<AlgorithmSpec>,
     by_name: HashMap<String, usize>,
 }
@@ -135,6 +196,8 @@ impl WeakHash {
         Ok(WeakHash {
             meta: file.rule,
             keywords,
+            js_needles: Needles::new(&[WEAK_KEYWORDS, FAST_KEYWORDS, &["pbkdf2"]])?,
+            rust_needles: Needles::new(&[RUST_WEAK_NEEDLES, RUST_FAST_NEEDLES, RUST_PBKDF2])?,
             algorithms: file.algorithms,
             by_name,
         })
@@ -455,6 +518,9 @@ impl Rule for WeakHash {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
+        if input.context.is_type_declarations() {
+            return false;
+        }
         if !matches!(
             input.context.language,
             Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
@@ -469,7 +535,21 @@ impl Rule for WeakHash {
             WEAK_KEYWORDS.len() + FAST_KEYWORDS.len() + OTHER_KEYWORDS.len(),
             PASSWORD_KEYWORDS,
         );
-        weak || pbkdf2 || (fast && password)
+        let rust = input.context.language == Language::Rust;
+        let needles = if rust { &self.rust_needles } else { &self.js_needles };
+        if pbkdf2 && needles.occurs(input.text, PBKDF2_GROUP) {
+            return true;
+        }
+        if !(weak || fast && password) {
+            return false;
+        }
+        needles.near_sensitive(
+            input.text,
+            |g| g == WEAK_GROUP && weak || g == FAST_GROUP && fast && password,
+            NEAR_BEFORE,
+            NEAR_AFTER,
+            HMAC_WORDS,
+        )
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -498,5 +578,85 @@ impl Rule for WeakHash {
             }
             findings.push(Finding::new(ID, severity, span, message).with_help(help));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lowered::check;
+
+    fn rule() -> WeakHash {
+        WeakHash::new().expect("built-in rule loads")
+    }
+
+    fn lines(path: &str, source: &str) -> Vec<usize> {
+        check(&rule(), path, source)
+            .into_iter()
+            .map(|(line, _, _)| line)
+            .collect()
+    }
+
+    #[test]
+    fn algorithm_names_in_every_spelling() {
+        let rule = rule();
+        let name = |n: &str| {
+            rule.algorithm(n)
+                .map(|(i, hmac)| (rule.algorithms[i].name.as_str(), hmac))
+        };
+        assert_eq!(name("SHA-1"), Some(("SHA-1", false)));
+        assert_eq!(name("Sha1"), Some(("SHA-1", false)));
+        assert_eq!(name("HmacMD5"), Some(("MD5", true)));
+        assert_eq!(name("HMAC_SHA1_FOR_LEGACY_USE_ONLY"), Some(("SHA-1", true)));
+        assert_eq!(name("sha3-256"), Some(("SHA-3", false)));
+        assert_eq!(name("aes-256-gcm"), None);
+    }
+
+    #[test]
+    fn the_message_names_the_sensitive_value_and_its_line() {
+        let source = "function login(req) {\n  const pw = req.body.password;\n  return crypto.createHash('md5').update(pw).digest('hex');\n}\n";
+        let found = check(&rule(), "server/login.js", source);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 3);
+        assert_eq!(
+            found[0].2,
+            "MD5 is a weak hash, and it hashes `pw` (line 2), a password"
+        );
+    }
+
+    #[test]
+    fn weak_hashes_of_data_that_is_not_secret_are_quiet() {
+        let source = "const etag = crypto.createHash('md5').update(body).digest('hex');\nconst key = crypto.createHash('sha1').update(url).digest('hex');\nconst avatar = md5(email);\n";
+        assert!(lines("server/cache.js", source).is_empty());
+    }
+
+    #[test]
+    fn fast_hashes_matter_for_passwords_only() {
+        let source = "function a(password) { return crypto.createHash('sha256').update(password).digest('hex'); }\nfunction b(token) { return crypto.createHash('sha256').update(token).digest('hex'); }\n";
+        assert_eq!(lines("server/a.js", source), [1]);
+    }
+
+    #[test]
+    fn rust_hashers_hmac_and_pbkdf2() {
+        let source = "fn a(token: &str) -> Vec<u8> { Sha1::digest(token.as_bytes()).to_vec() }\nfn b(key: &[u8]) { let m = HmacSha1::new_from_slice(key); }\nfn c(pw: &[u8], salt: &[u8], out: &mut [u8]) { pbkdf2_hmac::<Sha256>(pw, salt, 10_000, out); }\nfn d(body: &[u8]) -> String { format!(\"{:x}\", Md5::digest(body)) }\n";
+        let found = check(&rule(), "src/lib.rs", source);
+        let summary: Vec<(usize, Severity)> = found.iter().map(|(l, s, _)| (*l, *s)).collect();
+        assert_eq!(
+            summary,
+            [(1, Severity::Error), (2, Severity::Warning), (3, Severity::Error)]
+        );
+    }
+
+    #[test]
+    fn test_code_drops_a_level() {
+        let source = "const h = crypto.createHash('md5').update(password).digest('hex');\n";
+        let found = check(&rule(), "tests/login.test.js", source);
+        assert_eq!(found.iter().map(|f| f.1).collect::<Vec<_>>(), [Severity::Warning]);
+    }
+
+    #[test]
+    fn files_without_a_weak_hash_or_a_password_are_not_parsed() {
+        assert!(lines("src/a.ts", "const x = sha256(data);").is_empty());
+        assert!(lines("README.md", "md5(password)").is_empty());
     }
 }

@@ -304,7 +304,7 @@ fn simple_values() {
         Value::Array(vec![Value::Number("1".into()), Value::Number("2".into())])
     );
     assert!(matches!(value("call"), Value::Call(_)));
-    assert_eq!(value("other"), Value::Unknown);
+    assert_eq!(value("other"), Value::Computed(vec![ident("a"), ident("b")]));
     assert_eq!(value("ch"), Value::Unknown);
 }
 

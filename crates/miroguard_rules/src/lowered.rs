@@ -1,0 +1,37 @@
+//! Running one rule on source text lowered by the real front ends, for the
+//! tests of rules built on value flow (hand-written Facts would not show
+//! whether the flow holds on real syntax).
+
+use crate::{FileInput, FileMemo, KeywordHits, Rule};
+use miroguard_core::{FileContext, Language, Severity};
+
+/// The findings of `rule` on `source` at `path`, as (line, severity, message),
+/// or an empty list when the rule does not ask for Facts.
+pub(crate) fn check(rule: &dyn Rule, path: &str, source: &str) -> Vec<(usize, Severity, String)> {
+    let context = FileContext::from_display_path(path);
+    let lower = source.to_ascii_lowercase();
+    let hits: Vec<bool> = rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect();
+    let memo = FileMemo::default();
+    let mut input = FileInput {
+        context: &context,
+        text: source,
+        keywords: KeywordHits::new(&hits),
+        facts: None,
+        parse_failed: false,
+        memo: &memo,
+    };
+    if !rule.needs_facts(&input) {
+        return Vec::new();
+    }
+    let facts = match context.language {
+        Language::Rust => miroguard_rust::lower(source).expect("test source parses"),
+        language => miroguard_js::lower(source, language),
+    };
+    input.facts = Some(&facts);
+    let mut findings = Vec::new();
+    rule.check(&input, &mut findings);
+    findings
+        .into_iter()
+        .map(|f| (crate::crypto::line_of(source, f.span.start), f.severity, f.message))
+        .collect()
+}
