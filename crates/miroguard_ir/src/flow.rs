@@ -237,23 +237,7 @@ impl<'f> Flow<'f> {
             Value::Str(id) => push(OriginKind::Literal(*id)),
             Value::Number(n) => push(OriginKind::Number(n)),
             Value::Member(path) => push(OriginKind::Member(path)),
-            Value::Ident(name) => match self.resolve(name, scope, at) {
-                Some(id) if seen.insert(id) => {
-                    let binding = &self.facts.bindings[id as usize];
-                    via.push(id);
-                    if binding.kind == BindingKind::Parameter || binding.value == Value::Unknown {
-                        out.push(Origin {
-                            kind: OriginKind::Name(&binding.name),
-                            via: via.clone(),
-                        });
-                    } else {
-                        self.collect_origins(&binding.value, binding.scope, binding.span.start, via, seen, out);
-                    }
-                    via.pop();
-                }
-                Some(_) => {}
-                None => push(OriginKind::Name(name)),
-            },
+            Value::Ident(name) => self.collect_origins_of_name(name, scope, at, via, seen, out),
             Value::Template(parts) => {
                 for part in parts {
                     match part {
@@ -508,14 +492,30 @@ impl<'f> Flow<'f> {
     }
 
     /// Whether the text at `at` is a use of an identifier `len` bytes long:
-    /// a whole word, not a member name (`a.name`), not in a string or comment.
-    fn is_use(&self, at: usize, len: usize) -> bool {
+    /// a whole word, not a member name (`a.name`), not an object key
+    /// (`{ name: v }`), not in a string or comment.
+    pub fn is_use(&self, at: usize, len: usize) -> bool {
         let bytes = self.text.as_bytes();
         let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-        if at > 0 && (is_ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
+        if at > bytes.len() || at > 0 && (is_ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
             return false;
         }
         if bytes.get(at + len).is_some_and(|b| is_ident(*b)) {
+            return false;
+        }
+        let mut after = at + len;
+        while bytes.get(after).is_some_and(|b| b.is_ascii_whitespace()) {
+            after += 1;
+        }
+        let mut before = at;
+        while before > 0 && bytes[before - 1].is_ascii_whitespace() {
+            before -= 1;
+        }
+        let object_key = bytes.get(after) == Some(&b':')
+            && bytes.get(after + 1) != Some(&b':')
+            && before > 0
+            && matches!(bytes[before - 1], b'{' | b',');
+        if object_key {
             return false;
         }
         let index = self.inert.partition_point(|s| s.start <= at);

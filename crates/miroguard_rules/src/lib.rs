@@ -17,6 +17,7 @@ mod lowered;
 mod registry;
 pub mod rules;
 pub mod secrets;
+mod syntax;
 
 pub use registry::{Registry, RuleLoadError};
 

@@ -10,6 +10,7 @@
 //! key — so unlike `hardcoded-secret` there is no entropy or name test; only
 //! empty strings and public keys are left alone.
 
+use crate::syntax::{is_ident_byte, is_public_key_material, normalize_module, required_module};
 use crate::{FileInput, Rule};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use miroguard_core::{Finding, Language, RuleMeta, Span};
@@ -176,10 +177,6 @@ fn split_path(path: &str, language: SinkLanguage) -> Vec<String> {
         return Vec::new();
     }
     path.split(language.separator()).map(str::to_string).collect()
-}
-
-fn normalize_module(module: &str) -> &str {
-    module.strip_prefix("node:").unwrap_or(module)
 }
 
 impl HardcodedSigningKey {
@@ -493,10 +490,6 @@ fn written_as_call(text: &str, start: usize, end: usize, check: &CallCheck) -> b
     }
 }
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
-}
-
 /// Whether `head` (the text before a callee's last segment) ends with the
 /// segment before it and its separator. JS allows whitespace around the `.`
 /// (`jwt\n  .sign(`); Rust allows a turbofish (`Key::<Aes256Gcm>::from_slice(`).
@@ -607,8 +600,7 @@ impl<'a> Context<'a> {
                 if let Some(receiver) = &call.receiver {
                     // `require("jsonwebtoken").sign(…)`
                     return call.callee.len() == 1
-                        && self
-                            .required_module(receiver)
+                        && required_module(self.facts, receiver)
                             .is_some_and(|module| spec.modules.iter().any(|m| m == module))
                         && call.callee == spec.path;
                 }
@@ -637,30 +629,11 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The module of `require("m")` or `import("m")`.
-    fn required_module(&self, value: &Value) -> Option<&'a str> {
-        let Value::Call(id) = value else {
-            return None;
-        };
-        let call = self.call(*id)?;
-        if !matches!(call.callee.as_slice(), [name] if name == "require" || name == "import") {
-            return None;
-        }
-        match call.args.first() {
-            Some(Value::Str(id)) => self
-                .facts
-                .strings
-                .get(*id as usize)
-                .map(|lit| normalize_module(&lit.value)),
-            _ => None,
-        }
-    }
-
     /// Whether `value` is one of the `plugins` modules: imported under this name, or required in place.
     fn is_plugin(&self, value: &Value, plugins: &[String]) -> bool {
         let module = match value {
             Value::Ident(name) => self.imports.get(name.as_str()).map(|(module, _)| *module),
-            _ => self.required_module(value),
+            _ => required_module(self.facts, value),
         };
         module.is_some_and(|module| plugins.iter().any(|p| p == module))
     }
@@ -929,11 +902,6 @@ fn ends_with_path(path: &[String], suffix: &[String]) -> bool {
             .iter()
             .zip(suffix)
             .all(|(segment, want)| want == "*" || segment == want)
-}
-
-/// A public key or certificate: what a verifier is given, and no secret.
-fn is_public_key_material(value: &str) -> bool {
-    value.contains("-----BEGIN") && (value.contains("PUBLIC KEY") || value.contains("CERTIFICATE"))
 }
 
 /// The source region of argument `index` of `call`, found by splitting the

@@ -32,6 +32,7 @@
 //! claims, and switch expiry checks off to replay recorded tokens.
 
 use crate::secrets::names::split_words;
+use crate::syntax::{is_ident_byte, is_public_key_material, normalize_module, required_module};
 use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Finding, Language, RuleMeta, Severity, Span};
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
@@ -340,10 +341,6 @@ pub struct JwtNotVerified {
     verifiers: Vec<Api>,
 }
 
-fn normalize_module(module: &str) -> &str {
-    module.strip_prefix("node:").unwrap_or(module)
-}
-
 impl JwtNotVerified {
     /// The rule with its APIs from `rules/jwt-not-verified.toml`.
     pub fn new() -> Result<JwtNotVerified, LoadError> {
@@ -417,8 +414,6 @@ struct Cx<'a> {
     bound: HashSet<&'a str>,
     /// Function scopes by name.
     functions: HashMap<&'a str, Vec<ScopeId>>,
-    /// String literal and comment extents, sorted: occurrences there are no uses.
-    inert: Vec<Span>,
 }
 
 impl<'a> Cx<'a> {
@@ -443,13 +438,6 @@ impl<'a> Cx<'a> {
                 functions.entry(name.as_str()).or_default().push(id as ScopeId);
             }
         }
-        let mut inert: Vec<Span> = facts
-            .strings
-            .iter()
-            .map(|s| s.span)
-            .chain(facts.comments.iter().map(|c| c.span))
-            .collect();
-        inert.sort_by_key(|s| s.start);
         Cx {
             facts,
             text,
@@ -458,7 +446,6 @@ impl<'a> Cx<'a> {
             imports,
             bound,
             functions,
-            inert,
         }
     }
 
@@ -488,8 +475,7 @@ impl<'a> Cx<'a> {
                 if let Some(receiver) = &call.receiver {
                     // `require("jsonwebtoken").decode(token)`
                     return call.callee == api.path
-                        && self
-                            .required_module(receiver)
+                        && required_module(self.facts, receiver)
                             .is_some_and(|module| api.modules.iter().any(|m| m == module));
                 }
                 let Some((first, rest)) = call.callee.split_first() else {
@@ -532,49 +518,6 @@ impl<'a> Cx<'a> {
         call.callee.iter().map(String::as_str).collect()
     }
 
-    /// The module of `require("m")` or `import("m")`.
-    fn required_module(&self, value: &Value) -> Option<&'a str> {
-        let Value::Call(id) = value else {
-            return None;
-        };
-        let call = self.call(*id)?;
-        if !matches!(call.callee.as_slice(), [name] if name == "require" || name == "import") {
-            return None;
-        }
-        match call.args.first() {
-            Some(Value::Str(id)) => self
-                .facts
-                .strings
-                .get(*id as usize)
-                .map(|lit| normalize_module(&lit.value)),
-            _ => None,
-        }
-    }
-
-    /// Whether the text at `at` is a use of an identifier `len` bytes long:
-    /// a whole word, not a member name, not in a string or comment.
-    fn is_use(&self, at: usize, len: usize) -> bool {
-        let bytes = self.text.as_bytes();
-        if at > 0 && (is_ident_byte(bytes[at - 1]) || bytes[at - 1] == b'.') {
-            return false;
-        }
-        if bytes.get(at + len).is_some_and(|b| is_ident_byte(*b)) {
-            return false;
-        }
-        // `{ user: x }` names a key, not the variable `user`.
-        let after = skip_ws(bytes, at + len);
-        let before = skip_ws_back(bytes, at);
-        if bytes.get(after) == Some(&b':')
-            && bytes.get(after + 1) != Some(&b':')
-            && before > 0
-            && matches!(bytes[before - 1], b'{' | b',')
-        {
-            return false;
-        }
-        let index = self.inert.partition_point(|s| s.start <= at);
-        !self.inert[..index].iter().rev().take(8).any(|s| s.end > at)
-    }
-
     /// Offsets of the uses of `name` in `from..to`.
     fn uses(&self, name: &str, from: usize, to: usize) -> Vec<usize> {
         let to = to.min(self.text.len());
@@ -586,7 +529,7 @@ impl<'a> Cx<'a> {
         }
         memchr::memmem::find_iter(region.as_bytes(), name.as_bytes())
             .map(|at| from + at)
-            .filter(|at| self.is_use(*at, name.len()))
+            .filter(|at| self.flow().is_use(*at, name.len()))
             .take(64)
             .collect()
     }
@@ -884,14 +827,6 @@ fn is_public_key_name(name: &str) -> bool {
         || ["pubkey", "publickey", "pem", "cert", "certificate", "spki", "x509"]
             .iter()
             .any(|w| has(w))
-}
-
-fn is_public_key_material(value: &str) -> bool {
-    value.contains("-----BEGIN") && (value.contains("PUBLIC KEY") || value.contains("CERTIFICATE"))
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
 fn skip_ws(bytes: &[u8], mut at: usize) -> usize {

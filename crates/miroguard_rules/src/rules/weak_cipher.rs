@@ -11,6 +11,7 @@
 //! arguments, after `use` renames, glob imports and `type` aliases.
 
 use crate::crypto::{normalize, parse_number};
+use crate::syntax::{is_ident_byte, normalize_module, required_module};
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, RuleMeta, Severity, Span};
 use miroguard_ir::flow::{Destination, Flow};
@@ -370,10 +371,6 @@ fn tokens(name: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
-}
-
 /// Whether `needle` occurs in `text` not preceded by an identifier character.
 fn occurs_as_word_start(text: &str, needle: &str) -> bool {
     let bytes = text.as_bytes();
@@ -488,10 +485,6 @@ struct Check<'a> {
     /// Rust: `type` alias → what it stands for.
     aliases: HashMap<&'a str, &'a str>,
     has_mac: std::cell::OnceCell<bool>,
-}
-
-fn normalize_module(module: &str) -> &str {
-    module.strip_prefix("node:").unwrap_or(module)
 }
 
 impl<'a> Check<'a> {
@@ -902,30 +895,11 @@ impl<'a> Check<'a> {
 
     // ------------------------------------------------------------ JS
 
-    /// The module of `require("m")` or `import("m")`.
-    fn required_module(&self, value: &Value) -> Option<&'a str> {
-        let Value::Call(id) = value else {
-            return None;
-        };
-        let call = self.call(*id)?;
-        if !matches!(call.callee.as_slice(), [name] if name == "require" || name == "import") {
-            return None;
-        }
-        match call.args.first() {
-            Some(Value::Str(id)) => self
-                .facts
-                .strings
-                .get(*id as usize)
-                .map(|lit| normalize_module(&lit.value)),
-            _ => None,
-        }
-    }
-
     fn js_callee(&self, call: &'a Call) -> Option<JsCallee<'a>> {
         let path = || call.callee.iter().map(String::as_str);
         if let Some(receiver) = &call.receiver {
             return Some(JsCallee {
-                module: Some(self.required_module(receiver)?),
+                module: Some(required_module(self.facts, receiver)?),
                 path: path().collect(),
             });
         }
