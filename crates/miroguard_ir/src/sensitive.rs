@@ -11,6 +11,8 @@
 //! others do not (a hash is safe to log).
 
 use crate::names::split_words;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// What a sensitive name says its value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,8 +158,27 @@ const KEY_QUALIFIERS: &[&str] = &[
     "secure",
 ];
 
+/// Lowercase pieces one of which every sensitive name contains: the cheap
+/// test that rules out almost every identifier before it is split into words.
+const STEMS: &[&str] = &[
+    "pass", "pwd", "pw", "secret", "cred", "key", "token", "bearer", "auth", "otp", "verifier", "csrf", "xsrf", "code",
+    "pin", "salt", "nonce", "iv", "state", "sid", "sess", "sig", "mac",
+];
+
+fn may_be_sensitive(name: &str) -> bool {
+    static STEMS_AUTOMATON: LazyLock<Option<AhoCorasick>> =
+        LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(STEMS).ok());
+    match &*STEMS_AUTOMATON {
+        Some(automaton) => automaton.is_match(name),
+        None => true,
+    }
+}
+
 /// Whether `name` says its value is security-sensitive, and how.
 pub fn sensitivity(name: &str) -> Option<Sensitive> {
+    if !may_be_sensitive(name) {
+        return None;
+    }
     let words = split_words(name);
     if words.is_empty() || words.len() > 8 {
         return None;
@@ -284,6 +305,48 @@ mod tests {
             "tokenizer",
         ] {
             assert_eq!(kind(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_sensitive_word_contains_a_stem() {
+        for name in [
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "passcode",
+            "pw",
+            "pass",
+            "secret",
+            "credentials",
+            "creds",
+            "apikey",
+            "signingKey",
+            "token",
+            "bearer",
+            "authorization",
+            "otp",
+            "totp",
+            "hotp",
+            "verifier",
+            "csrf",
+            "xsrf",
+            "resetCode",
+            "invitePin",
+            "salt",
+            "nonce",
+            "iv",
+            "oauthState",
+            "sid",
+            "sessid",
+            "sessionId",
+            "signature",
+            "sig",
+            "mac",
+        ] {
+            assert!(sensitivity(name).is_some(), "{name}");
+            assert!(may_be_sensitive(name), "{name}");
         }
     }
 

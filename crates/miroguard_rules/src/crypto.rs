@@ -2,6 +2,7 @@
 //! where a module name comes from, and which names a value comes from or
 //! goes to that say it is sensitive.
 
+use crate::syntax::is_ident_byte;
 use aho_corasick::AhoCorasick;
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
 use miroguard_ir::sensitive::{Sensitive, sensitivity};
@@ -129,12 +130,23 @@ pub(crate) fn sensitive_origins(flow: &Flow<'_>, value: &Value, scope: ScopeId, 
     out
 }
 
-/// Sensitive names among the places a value goes: the variables, fields and
-/// keyed arguments it is given to, and the functions that return it.
-pub(crate) fn sensitive_destinations(flow: &Flow<'_>, destinations: &[Destination]) -> Vec<SensitiveName> {
+/// Sensitive names among the places a value made at `site` goes: the
+/// variables, fields and keyed arguments it is given to, and the functions
+/// that return it. Outside tests, what tests do with a value says nothing
+/// about what it is for (`static KEY` used by a test named `signing_key_…`).
+pub(crate) fn sensitive_destinations(flow: &Flow<'_>, destinations: &[Destination], site: Span) -> Vec<SensitiveName> {
     let facts = flow.facts();
+    let site_in_test = facts.in_test_region(site);
     let mut out = Vec::new();
     for destination in destinations {
+        let at = match destination {
+            Destination::Binding(id) => facts.bindings.get(*id as usize).map(|b| b.span),
+            Destination::Return { ret, .. } => facts.returns.get(*ret as usize).map(|r| r.span),
+            _ => None,
+        };
+        if !site_in_test && at.is_some_and(|at| facts.in_test_region(at)) {
+            continue;
+        }
         match destination {
             Destination::Binding(id) => {
                 if let Some(binding) = facts.bindings.get(*id as usize) {
@@ -193,16 +205,20 @@ impl Needles {
         Ok(Needles { automaton, groups: ids })
     }
 
-    /// Whether a needle of `group` occurs in `text`.
+    /// Whether a needle of `group` occurs in `text` at the start of a word
+    /// (`pbkdf2_hmac(`, not `PKCS5_PBKDF2_HMAC(` in C bindings).
     pub(crate) fn occurs(&self, text: &str, group: usize) -> bool {
-        self.automaton
-            .find_iter(text)
-            .any(|found| self.groups.get(found.pattern().as_usize()) == Some(&group))
+        let bytes = text.as_bytes();
+        self.automaton.find_iter(text).any(|found| {
+            self.groups.get(found.pattern().as_usize()) == Some(&group)
+                && (found.start() == 0 || !is_ident_byte(bytes[found.start() - 1]))
+        })
     }
 
     /// Whether a needle of a group `enabled` accepts occurs in `text` with an
     /// identifier naming a sensitive value within `before` bytes before or
-    /// `after` bytes after it, or one of `also` (lowercase) there. Names that
+    /// `after` bytes after it (used as `usage` says), or one of `also`
+    /// (lowercase) there. Names that
     /// are weak evidence alone (`state`) do not count; callers that accept
     /// them in context pass them in `also`.
     pub(crate) fn near_sensitive(
@@ -212,6 +228,7 @@ impl Needles {
         before: usize,
         after: usize,
         also: &[&str],
+        usage: NameUse,
     ) -> bool {
         // Windows overlap when needles are close: each byte is looked at once.
         let mut checked_to = 0;
@@ -225,7 +242,7 @@ impl Needles {
                 continue;
             }
             checked_to = end;
-            if window_names_sensitive(&text[start..end], also) {
+            if window_names_sensitive(&text[start..end], also, usage) {
                 return true;
             }
         }
@@ -233,8 +250,20 @@ impl Needles {
     }
 }
 
+/// How a sensitive name must appear near a needle for the lexical tier.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum NameUse {
+    /// Anywhere: `update(password)` hashes what the name holds.
+    Mentioned,
+    /// Given a value: declared or assigned (`const token =`, `let api_key:`),
+    /// a key (`state:`), a function's name (`function generateToken`), a
+    /// shorthand field (`{ nonce }`) or a quoted cookie name (`"sid",`) — the
+    /// places a generated value can flow to.
+    Given,
+}
+
 /// Whether `window` holds an identifier that names a sensitive value, or one of `also`.
-fn window_names_sensitive(window: &str, also: &[&str]) -> bool {
+fn window_names_sensitive(window: &str, also: &[&str], usage: NameUse) -> bool {
     // `jwt.sign` is a path; `genid` must be a whole identifier, not part of one.
     if also.iter().any(|word| word.contains('.')) {
         let lowered = window.to_ascii_lowercase();
@@ -242,12 +271,55 @@ fn window_names_sensitive(window: &str, also: &[&str]) -> bool {
             return true;
         }
     }
-    window
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-        .any(|word| {
-            word.len() >= 2
-                && (also.iter().any(|a| a.eq_ignore_ascii_case(word)) || sensitivity(word).is_some_and(|s| !s.weak))
-        })
+    let bytes = window.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_ident_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_ident_byte(bytes[at]) {
+            at += 1;
+        }
+        let word = &window[start..at];
+        let named = word.len() >= 2
+            && (also.iter().any(|a| a.eq_ignore_ascii_case(word)) || sensitivity(word).is_some_and(|s| !s.weak));
+        if named && (usage == NameUse::Mentioned || is_given(bytes, start, at)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the identifier at `start..end` of `bytes` is given a value there.
+fn is_given(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut after = end;
+    while bytes.get(after).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        after += 1;
+    }
+    let next = bytes.get(after).copied();
+    let next2 = bytes.get(after + 1).copied();
+    let mut before = start;
+    while before > 0 && bytes[before - 1].is_ascii_whitespace() {
+        before -= 1;
+    }
+    let previous = before.checked_sub(1).map(|i| bytes[i]);
+    let assigned = next == Some(b'=') && !matches!(next2, Some(b'=' | b'>'));
+    let keyed = next == Some(b':') && next2 != Some(b':');
+    let quoted = matches!(previous, Some(b'"' | b'\'' | b'`')) && next.is_some_and(|b| b == previous.unwrap_or(0));
+    let shorthand = matches!(previous, Some(b'{' | b',')) && matches!(next, Some(b',' | b'}'));
+    let declared = {
+        let head = &bytes[..before];
+        let word_start = head.iter().rposition(|b| !is_ident_byte(*b)).map_or(0, |i| i + 1);
+        matches!(
+            &head[word_start..],
+            b"const" | b"let" | b"var" | b"fn" | b"function" | b"static" | b"mut"
+        )
+    };
+    // `data-sid="…"` is an HTML attribute inside a string, not a binding.
+    let hyphenated = start > 0 && bytes[start - 1] == b'-';
+    !hyphenated && (assigned || keyed || quoted || shorthand || declared)
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -282,13 +354,30 @@ mod tests {
         let needles = Needles::new(&[&["md5"], &["sha256"]]).expect("builds");
         let all = |_: usize| true;
         let text = "function hashPassword(p) {\n  return MD5(p);\n}\nconst etag = md5(body);";
-        assert!(needles.near_sensitive(text, all, 40, 10, &[]));
-        assert!(!needles.near_sensitive(text, |g| g == 1, 40, 10, &[]));
+        let any = NameUse::Mentioned;
+        assert!(needles.near_sensitive(text, all, 40, 10, &[], any));
+        assert!(!needles.near_sensitive(text, |g| g == 1, 40, 10, &[], any));
         let far = "const etag = md5(body);\n\n\n\n\n\n\n\nconst password = 1;";
-        assert!(!needles.near_sensitive(far, all, 10, 10, &[]));
-        assert!(needles.near_sensitive(far, all, 10, 10, &["etag"]));
-        assert!(!needles.near_sensitive(far, all, 10, 10, &["eta"]));
-        assert!(needles.near_sensitive("x = md5(jwt.sign(a))", all, 10, 10, &["jwt.sign"]));
+        assert!(!needles.near_sensitive(far, all, 10, 10, &[], any));
+        assert!(needles.near_sensitive(far, all, 10, 10, &["etag"], any));
+        assert!(!needles.near_sensitive(far, all, 10, 10, &["eta"], any));
+        assert!(needles.near_sensitive("x = md5(jwt.sign(a))", all, 10, 10, &["jwt.sign"], any));
+    }
+
+    #[test]
+    fn names_given_a_value() {
+        let needles = Needles::new(&[&["math.random"]]).expect("builds");
+        let given = |text: &str| needles.near_sensitive(text, |_| true, 60, 60, &[], NameUse::Given);
+        assert!(given("const token = Math.random();"));
+        assert!(given("function generateToken() { return Math.random(); }"));
+        assert!(given("return { nonce: Math.random() };"));
+        assert!(given("const n = Math.random(); return { nonce };"));
+        assert!(given("res.cookie('sid', Math.random());"));
+        assert!(given("let api_key: u64 = Math.random();"));
+        assert!(!given("if (token) { delay(Math.random()); }"));
+        assert!(!given("if (token == Math.random()) {}"));
+        assert!(!given("log(sid, Math.random());"));
+        assert!(!given("html = '<div data-sid=\"' + Math.random();"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! a function whose name says it makes one, or a cipher's key or IV.
 
 use crate::crypto::{
-    Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
+    NameUse, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity};
@@ -63,7 +63,6 @@ const JS_GENERATORS: &[&str] = &[
     "performance.now",
     "pseudorandombytes",
     "v1(",
-    "v1 ",
     "_.random",
     "lodash",
 ];
@@ -314,7 +313,7 @@ impl InsecureRandomKey {
     fn sensitive_destination(&self, flow: &Flow<'_>, id: CallId, context: Context) -> Option<SensitiveName> {
         let facts = flow.facts();
         let destinations = flow.destinations_of_call(id);
-        let mut names = sensitive_destinations(flow, &destinations);
+        let mut names = sensitive_destinations(flow, &destinations, facts.call(id).span);
         for destination in &destinations {
             match destination {
                 Destination::Binding(b) => {
@@ -372,7 +371,7 @@ impl InsecureRandomKey {
         }
         let destinations = flow.destinations_of_call(id);
         let sensitive = most_sensitive(
-            &sensitive_destinations(flow, &destinations)
+            &sensitive_destinations(flow, &destinations, call.span)
                 .into_iter()
                 .filter(|n| !n.sensitive.weak && !n.sensitive.hashed)
                 .collect::<Vec<_>>(),
@@ -495,8 +494,9 @@ impl Rule for InsecureRandomKey {
         if context.cookies {
             sinks.push("session");
         }
-        needles.near_sensitive(input.text, |g| g == 0, NEAR_BEFORE, NEAR_AFTER, &sinks)
-            || input.text.contains('%') && needles.near_sensitive(input.text, |g| g == 1, NEAR_BEFORE, NEAR_AFTER, &[])
+        needles.near_sensitive(input.text, |g| g == 0, NEAR_BEFORE, NEAR_AFTER, &sinks, NameUse::Given)
+            || input.text.contains('%')
+                && needles.near_sensitive(input.text, |g| g == 1, NEAR_BEFORE, NEAR_AFTER, &[], NameUse::Given)
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
