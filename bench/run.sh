@@ -7,6 +7,8 @@
 #   RUNS=5 bench/run.sh whole    # one target, more runs
 #   PEERS=0 bench/run.sh         # miroguard only
 #   PEERS=ripgrep,oxlint bench/run.sh   # some peers only (gitleaks takes minutes)
+#   BASELINE=/path/to/old/miroguard bench/run.sh whole   # another build side by side
+#   MIROGUARD_ARGS="--config rules-off.toml" bench/run.sh  # extra scan arguments
 #
 # The corpus is built (once) by the shared make-corpus.sh; peers are looked up
 # where the shared install-peers.sh puts them.
@@ -29,6 +31,8 @@ fi
 
 cargo build --release --locked -p miroguard >&2
 MIROGUARD=$PWD/target/release/miroguard
+BASELINE=${BASELINE:-}
+read -r -a EXTRA_ARGS <<<"${MIROGUARD_ARGS:-}"
 
 dir_of() { case $1 in rust) echo "$CORPUS/rust" ;; js) echo "$CORPUS/js" ;; whole) echo "$CORPUS" ;; esac; }
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
@@ -80,7 +84,10 @@ echo "# $(date -u +%Y-%m-%d) on $(nproc) cores; $RUNS runs after a warm-up; medi
 printf '%-12s %-6s %8s %8s %8s %9s %8s\n' tool target wall_s cpu_s MB/s files/s rss_MB
 for target in "${TARGETS[@]}"; do
   dir=$(dir_of "$target")
-  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "$dir"
+  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "${EXTRA_ARGS[@]}" "$dir"
+  if [ -n "$BASELINE" ]; then
+    measure baseline "$target" "$BASELINE" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/baseline.json" "$dir"
+  fi
   [ "$PEERS" = 0 ] && continue
   if [ -n "$rg_bin" ] && want ripgrep; then
     measure ripgrep "$target" "$rg_bin" -c --no-ignore -e '(?i)(api|secret|token)[_-]?key\s*[:=]\s*["'"'"'][A-Za-z0-9]{16,}' "$dir"

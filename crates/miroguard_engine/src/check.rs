@@ -30,7 +30,6 @@ impl Engine {
         // Work shared between rules is memoised per phase: what the parse
         // decision computes without Facts is not what the checks compute with them.
         let gate_memo = FileMemo::default();
-        let check_memo = FileMemo::default();
         let input_for = |i: usize, facts, parse_failed, memo| FileInput {
             context,
             text,
@@ -57,6 +56,8 @@ impl Engine {
             (None, false)
         };
 
+        // Made after the Facts it may index (the value-flow layer borrows them).
+        let check_memo = FileMemo::default();
         let mut findings = Vec::new();
         for (i, active) in self.active.iter().enumerate() {
             let rule = self.rule(active);

@@ -91,6 +91,7 @@ pub enum OriginKind<'f> {
 }
 
 /// Value-flow queries over one file's Facts.
+#[derive(Debug)]
 pub struct Flow<'f> {
     facts: &'f Facts,
     text: &'f str,

@@ -231,3 +231,45 @@ fn rust_origins_through_format_and_conversions() {
     );
     assert!(matches!(facts.returns[0].value, Value::Call(_)));
 }
+
+/// Every query on every prefix of the crypto fixtures (half-typed code, as an
+/// editor sends it) answers without panicking.
+#[test]
+fn half_typed_code_never_panics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let files = [
+        "weak-hash/server/users.js",
+        "weak-hash/rust/src/lib.rs",
+        "insecure-random-key/server/auth.js",
+        "insecure-random-key/rust/src/lib.rs",
+        "static-iv-or-key/src/storage.ts",
+    ];
+    for file in files {
+        let text = std::fs::read_to_string(root.join(file)).expect("fixture exists");
+        let mut cut = 0;
+        while cut < text.len() {
+            cut = (cut + 211).min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let prefix = &text[..cut];
+            let facts = if file.ends_with(".rs") {
+                match miroguard_rust::lower(prefix) {
+                    Ok(facts) => facts,
+                    Err(_) => continue,
+                }
+            } else {
+                ts(prefix)
+            };
+            let flow = Flow::new(&facts, prefix);
+            for (id, call) in facts.calls.iter().enumerate() {
+                let _ = flow.destinations_of_call(id as u32);
+                for arg in &call.args {
+                    for origin in flow.origins(arg, call.scope, call.span.start) {
+                        let _ = flow.origin_names(&origin).count();
+                    }
+                }
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use crate::syntax::is_ident_byte;
 use aho_corasick::AhoCorasick;
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
-use miroguard_ir::sensitive::{Sensitive, sensitivity};
+use miroguard_ir::sensitive::{Sensitive, SensitiveKind, sensitivity};
 use miroguard_ir::{BindingKind, Facts, ScopeId, Span, Value};
 
 /// The module a local name is imported from (`md5` in `import md5 from "md5"`,
@@ -215,39 +215,54 @@ impl Needles {
         })
     }
 
-    /// Whether a needle of a group `enabled` accepts occurs in `text` with an
-    /// identifier naming a sensitive value within `before` bytes before or
-    /// `after` bytes after it (used as `usage` says), or one of `also`
-    /// (lowercase) there. Names that
-    /// are weak evidence alone (`state`) do not count; callers that accept
-    /// them in context pass them in `also`.
-    pub(crate) fn near_sensitive(
-        &self,
-        text: &str,
-        enabled: impl Fn(usize) -> bool,
-        before: usize,
-        after: usize,
-        also: &[&str],
-        usage: NameUse,
-    ) -> bool {
+    /// Whether a needle of a group `enabled` accepts occurs in `text` with a
+    /// sensitive name in the window around it that `nearby` describes.
+    pub(crate) fn near_sensitive(&self, text: &str, enabled: impl Fn(usize) -> bool, nearby: &Nearby<'_>) -> bool {
+        let bytes = text.as_bytes();
         // Windows overlap when needles are close: each byte is looked at once.
         let mut checked_to = 0;
         for found in self.automaton.find_iter(text) {
             if !self.groups.get(found.pattern().as_usize()).is_some_and(|g| enabled(*g)) {
                 continue;
             }
-            let start = floor_boundary(text, found.start().saturating_sub(before).max(checked_to));
-            let end = floor_boundary(text, (found.end() + after).min(text.len()));
+            if let Some((byte, within)) = nearby.followed_by {
+                let end = (found.end() + within).min(bytes.len());
+                if !bytes[found.end()..end].contains(&byte) {
+                    continue;
+                }
+            }
+            let start = floor_boundary(text, found.start().saturating_sub(nearby.before).max(checked_to));
+            let end = floor_boundary(text, (found.end() + nearby.after).min(text.len()));
             if start >= end {
                 continue;
             }
             checked_to = end;
-            if window_names_sensitive(&text[start..end], also, usage) {
+            if window_names_sensitive(&text[start..end], nearby) {
                 return true;
             }
         }
         false
     }
+}
+
+/// The window around a needle the lexical tier looks in, and what counts there.
+pub(crate) struct Nearby<'s> {
+    /// Bytes before the needle.
+    pub(crate) before: usize,
+    /// Bytes after the needle.
+    pub(crate) after: usize,
+    /// Lowercase words that count whatever their sensitivity: sinks
+    /// (`createCipheriv`), context-dependent names (`state`); dotted ones
+    /// (`jwt.sign`) are matched as text.
+    pub(crate) also: &'s [&'s str],
+    /// How a sensitive name must be used.
+    pub(crate) usage: NameUse,
+    /// The kinds of sensitive name that count (any when empty). Names that
+    /// are weak evidence alone (`state`) never count unless in `also`.
+    pub(crate) kinds: &'s [SensitiveKind],
+    /// A byte that must follow the needle within so many bytes (`%` after
+    /// `randomBytes` for a biased reduction), if any.
+    pub(crate) followed_by: Option<(u8, usize)>,
 }
 
 /// How a sensitive name must appear near a needle for the lexical tier.
@@ -263,7 +278,8 @@ pub(crate) enum NameUse {
 }
 
 /// Whether `window` holds an identifier that names a sensitive value, or one of `also`.
-fn window_names_sensitive(window: &str, also: &[&str], usage: NameUse) -> bool {
+fn window_names_sensitive(window: &str, nearby: &Nearby<'_>) -> bool {
+    let Nearby { also, usage, kinds, .. } = *nearby;
     // `jwt.sign` is a path; `genid` must be a whole identifier, not part of one.
     if also.iter().any(|word| word.contains('.')) {
         let lowered = window.to_ascii_lowercase();
@@ -284,7 +300,8 @@ fn window_names_sensitive(window: &str, also: &[&str], usage: NameUse) -> bool {
         }
         let word = &window[start..at];
         let named = word.len() >= 2
-            && (also.iter().any(|a| a.eq_ignore_ascii_case(word)) || sensitivity(word).is_some_and(|s| !s.weak));
+            && (also.iter().any(|a| a.eq_ignore_ascii_case(word))
+                || sensitivity(word).is_some_and(|s| !s.weak && (kinds.is_empty() || kinds.contains(&s.kind))));
         if named && (usage == NameUse::Mentioned || is_given(bytes, start, at)) {
             return true;
         }
@@ -354,20 +371,35 @@ mod tests {
         let needles = Needles::new(&[&["md5"], &["sha256"]]).expect("builds");
         let all = |_: usize| true;
         let text = "function hashPassword(p) {\n  return MD5(p);\n}\nconst etag = md5(body);";
-        let any = NameUse::Mentioned;
-        assert!(needles.near_sensitive(text, all, 40, 10, &[], any));
-        assert!(!needles.near_sensitive(text, |g| g == 1, 40, 10, &[], any));
+        let window = |before, after, also| Nearby {
+            before,
+            after,
+            also,
+            usage: NameUse::Mentioned,
+            kinds: &[],
+            followed_by: None,
+        };
+        assert!(needles.near_sensitive(text, all, &window(40, 10, &[])));
+        assert!(!needles.near_sensitive(text, |g| g == 1, &window(40, 10, &[])));
         let far = "const etag = md5(body);\n\n\n\n\n\n\n\nconst password = 1;";
-        assert!(!needles.near_sensitive(far, all, 10, 10, &[], any));
-        assert!(needles.near_sensitive(far, all, 10, 10, &["etag"], any));
-        assert!(!needles.near_sensitive(far, all, 10, 10, &["eta"], any));
-        assert!(needles.near_sensitive("x = md5(jwt.sign(a))", all, 10, 10, &["jwt.sign"], any));
+        assert!(!needles.near_sensitive(far, all, &window(10, 10, &[])));
+        assert!(needles.near_sensitive(far, all, &window(10, 10, &["etag"])));
+        assert!(!needles.near_sensitive(far, all, &window(10, 10, &["eta"])));
+        assert!(needles.near_sensitive("x = md5(jwt.sign(a))", all, &window(10, 10, &["jwt.sign"])));
     }
 
     #[test]
     fn names_given_a_value() {
         let needles = Needles::new(&[&["math.random"]]).expect("builds");
-        let given = |text: &str| needles.near_sensitive(text, |_| true, 60, 60, &[], NameUse::Given);
+        let nearby = Nearby {
+            before: 60,
+            after: 60,
+            also: &[],
+            usage: NameUse::Given,
+            kinds: &[],
+            followed_by: None,
+        };
+        let given = |text: &str| needles.near_sensitive(text, |_| true, &nearby);
         assert!(given("const token = Math.random();"));
         assert!(given("function generateToken() { return Math.random(); }"));
         assert!(given("return { nonce: Math.random() };"));

@@ -23,6 +23,7 @@ pub use registry::{Registry, RuleLoadError};
 
 use miroguard_core::{FileContext, Finding, RuleMeta, Severity};
 use miroguard_ir::Facts;
+use miroguard_ir::flow::Flow;
 
 /// Which of a rule's keywords occur in a file.
 #[derive(Clone, Copy, Debug)]
@@ -63,15 +64,25 @@ pub struct FileInput<'a> {
     pub parse_failed: bool,
     /// Work several rules need, done once per file (and per phase: the
     /// engine gives the parse decision and the checks a fresh one each).
-    pub memo: &'a FileMemo,
+    pub memo: &'a FileMemo<'a>,
 }
 
 /// Work shared by the rules that check one file: the secret scan that
-/// `hardcoded-secret` and `client-secret-in-browser-code` both run.
+/// `hardcoded-secret` and `client-secret-in-browser-code` both run, and the
+/// value-flow index the crypto rules query.
 #[derive(Debug, Default)]
-pub struct FileMemo {
+pub struct FileMemo<'a> {
     secrets_gate: std::cell::OnceCell<bool>,
     secrets: std::cell::OnceCell<Vec<secrets::scanner::SecretMatch>>,
+    flow: std::cell::OnceCell<Flow<'a>>,
+}
+
+impl<'a> FileMemo<'a> {
+    /// The value-flow index of the file's `facts` (lowered from `text`),
+    /// built by the first rule that asks.
+    pub fn flow(&self, facts: &'a Facts, text: &'a str) -> &Flow<'a> {
+        self.flow.get_or_init(|| Flow::new(facts, text))
+    }
 }
 
 /// A rule.

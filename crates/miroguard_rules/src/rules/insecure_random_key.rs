@@ -8,7 +8,7 @@
 //! a function whose name says it makes one, or a cipher's key or IV.
 
 use crate::crypto::{
-    NameUse, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
+    NameUse, Nearby, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity};
@@ -96,6 +96,9 @@ const NEAR_AFTER: usize = 400;
 /// Words that make a bare `state` the OAuth state, and a bare `session` a session id.
 const OAUTH_WORDS: &[&str] = &["oauth", "authorize", "redirect_uri"];
 const COOKIE_WORDS: &[&str] = &["cookie", "express-session", "cookie-session", "genid"];
+
+/// How close after a secure byte source a `%` must be to reduce its bytes.
+const BIAS_WITHIN: usize = 120;
 
 /// Sinks that make a value sensitive whatever its name.
 const NEAR_SINKS: &[&str] = &["genid", "jti", "createcipheriv", "createhmac", "from_slice", "jwt.sign"];
@@ -494,9 +497,22 @@ impl Rule for InsecureRandomKey {
         if context.cookies {
             sinks.push("session");
         }
-        needles.near_sensitive(input.text, |g| g == 0, NEAR_BEFORE, NEAR_AFTER, &sinks, NameUse::Given)
-            || input.text.contains('%')
-                && needles.near_sensitive(input.text, |g| g == 1, NEAR_BEFORE, NEAR_AFTER, &[], NameUse::Given)
+        let generators = Nearby {
+            before: NEAR_BEFORE,
+            after: NEAR_AFTER,
+            also: &sinks,
+            usage: NameUse::Given,
+            kinds: &[],
+            followed_by: None,
+        };
+        // Secure bytes matter only when a `%` follows them closely.
+        let reduced = Nearby {
+            also: &[],
+            followed_by: Some((b'%', BIAS_WITHIN)),
+            ..generators
+        };
+        needles.near_sensitive(input.text, |g| g == 0, &generators)
+            || needles.near_sensitive(input.text, |g| g == 1, &reduced)
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
@@ -511,7 +527,7 @@ impl Rule for InsecureRandomKey {
             Language::JavaScript | Language::TypeScript | Language::Tsx => Family::Js,
             Language::Text => return,
         };
-        let flow = Flow::new(facts, input.text);
+        let flow = input.memo.flow(facts, input.text);
         let context = Self::context(input);
         // One finding per sensitive value, however many generators feed it
         // (`Date.now().toString(36) + Math.random()`).
@@ -521,8 +537,8 @@ impl Rule for InsecureRandomKey {
             if facts.in_test_region(call.span) {
                 continue;
             }
-            if let Some(source) = self.source(&flow, call, family) {
-                let Some(name) = self.sensitive_destination(&flow, id, context) else {
+            if let Some(source) = self.source(flow, call, family) {
+                let Some(name) = self.sensitive_destination(flow, id, context) else {
                     continue;
                 };
                 if reported.contains(&name.at) {
@@ -546,7 +562,7 @@ impl Rule for InsecureRandomKey {
                     }
                 };
                 findings.push(Finding::new(ID, self.meta.severity, call.callee_span, message).with_help(help));
-            } else if let Some((name, modulo)) = self.biased_modulo(&flow, id, input.text) {
+            } else if let Some((name, modulo)) = self.biased_modulo(flow, id, input.text) {
                 if reported.contains(&name.at) {
                     continue;
                 }

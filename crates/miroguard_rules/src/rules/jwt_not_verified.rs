@@ -33,12 +33,14 @@
 
 use crate::secrets::names::split_words;
 use crate::syntax::{is_ident_byte, is_public_key_material, normalize_module, required_module};
-use crate::{FileInput, Rule};
+use crate::{FileInput, FileMemo, Rule};
+use aho_corasick::AhoCorasick;
 use miroguard_core::{ClassDependence, Finding, Language, RuleMeta, Severity, Span};
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
 use miroguard_ir::{Binding, BindingKind, Call, CallId, Facts, ScopeId, ScopeKind, Value};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// The rule's id.
 pub const ID: &str = "jwt-not-verified";
@@ -62,6 +64,27 @@ const KEYWORDS: &[&str] = &[
 ];
 const JS_KEYWORDS: std::ops::Range<usize> = 0..3;
 const RUST_KEYWORDS: std::ops::Range<usize> = 3..7;
+
+/// Whether a JWT word starts a word somewhere in `text` (`jwt.decode`,
+/// `jwtDecode`, `"jose"`, `'jsonwebtoken'`) or ends one as in `decodeJwt`,
+/// rather than sitting inside a longer run of letters (base64 in a bundle).
+fn names_a_jwt_library(text: &str) -> bool {
+    static JWT_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["jwt", "jose", "jsonwebtoken"])
+            .ok()
+    });
+    let Some(automaton) = &*JWT_WORDS else {
+        return true;
+    };
+    let bytes = text.as_bytes();
+    automaton.find_iter(text).any(|found| {
+        let starts_word = found.start() == 0 || !bytes[found.start() - 1].is_ascii_alphanumeric();
+        let ends_word = bytes.get(found.end()).is_none_or(|b| !b.is_ascii_alphanumeric());
+        starts_word || ends_word || bytes[found.start()].is_ascii_uppercase()
+    })
+}
 
 /// Words of a member name that make it an identity or authorization claim.
 const CLAIM_WORDS: &[&str] = &[
@@ -376,7 +399,9 @@ impl JwtNotVerified {
         let hit = |range: std::ops::Range<usize>| range.into_iter().any(|k| input.keywords.contains(k));
         let found = |needle: &str| memchr::memmem::find(input.text.as_bytes(), needle.as_bytes()).is_some();
         let applies = match language {
-            ApiLanguage::Js => hit(JS_KEYWORDS) && (found("ecode") || found("erify")),
+            ApiLanguage::Js => {
+                hit(JS_KEYWORDS) && (found("ecode") || found("erify")) && names_a_jwt_library(input.text)
+            }
             ApiLanguage::Rust => hit(RUST_KEYWORDS),
         };
         applies.then_some(language)
@@ -406,8 +431,9 @@ struct Cx<'a> {
     facts: &'a Facts,
     text: &'a str,
     language: ApiLanguage,
-    /// Built on first use: most files that pass the gate call no JWT API.
-    flow: std::cell::OnceCell<Flow<'a>>,
+    /// The file's memo, whose value-flow index is built on first use: most
+    /// files that pass the gate call no JWT API.
+    memo: &'a FileMemo<'a>,
     /// JS: local name → (module, imported name: `default`, `*` or an export).
     imports: HashMap<&'a str, (&'a str, &'a str)>,
     /// Names bound in the file other than by imports: a `jwt` parameter is no module.
@@ -417,7 +443,7 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(facts: &'a Facts, text: &'a str, language: ApiLanguage) -> Cx<'a> {
+    fn new(facts: &'a Facts, text: &'a str, language: ApiLanguage, memo: &'a FileMemo<'a>) -> Cx<'a> {
         let mut imports = HashMap::new();
         for import in &facts.imports {
             for name in &import.names {
@@ -442,7 +468,7 @@ impl<'a> Cx<'a> {
             facts,
             text,
             language,
-            flow: std::cell::OnceCell::new(),
+            memo,
             imports,
             bound,
             functions,
@@ -450,7 +476,7 @@ impl<'a> Cx<'a> {
     }
 
     fn flow(&self) -> &Flow<'a> {
-        self.flow.get_or_init(|| Flow::new(self.facts, self.text))
+        self.memo.flow(self.facts, self.text)
     }
 
     fn rust(&self) -> bool {
@@ -1823,7 +1849,7 @@ impl Rule for JwtNotVerified {
         let Some(language) = self.applies(input) else {
             return;
         };
-        let cx = Cx::new(facts, input.text, language);
+        let cx = Cx::new(facts, input.text, language, input.memo);
         self.check_file(&cx, findings);
     }
 
@@ -1868,6 +1894,14 @@ mod tests {
 
     fn lines(found: &[(usize, Severity, String)]) -> Vec<usize> {
         found.iter().map(|(line, _, _)| *line).collect()
+    }
+
+    #[test]
+    fn jwt_words_as_names_not_inside_base64() {
+        assert!(names_a_jwt_library("const t = jwt.decode(x);"));
+        assert!(names_a_jwt_library("import { decodeJwt } from 'jose';"));
+        assert!(names_a_jwt_library("new UnsecuredJWT(p)"));
+        assert!(!names_a_jwt_library("var wasm = 'AGFzbQEAAAABjwt0YGABfwBgAn9/';"));
     }
 
     #[test]

@@ -322,7 +322,7 @@ impl Rule for StaticIvOrKey {
             return;
         };
         let rust = input.context.language == Language::Rust;
-        let flow = Flow::new(facts, input.text);
+        let flow = input.memo.flow(facts, input.text);
         // The first encryption that used each IV variable, per function.
         let mut first_use: HashMap<BindingId, (CallId, usize)> = HashMap::new();
         let mut reported: Vec<Span> = Vec::new();
@@ -331,20 +331,20 @@ impl Rule for StaticIvOrKey {
                 let origins = flow.origins(found.value, call.scope, call.span.start);
                 let message = match found.param {
                     Param::Iv => {
-                        if let Some(why) = constant_iv(&flow, &origins, call.span.start) {
+                        if let Some(why) = constant_iv(flow, &origins, call.span.start) {
                             Some(format!(
                                 "The IV passed to `{}` is {why}, so it is the same for every message",
                                 found.api
                             ))
-                        } else if let Some(binding) = named_binding(&flow, found.value, call.scope, call.span.start)
+                        } else if let Some(binding) = named_binding(flow, found.value, call.scope, call.span.start)
                             .filter(|_| found.encrypts)
                         {
-                            self.reused(&flow, binding, id as CallId, &mut first_use, input.text)
+                            self.reused(flow, binding, id as CallId, &mut first_use, input.text)
                         } else {
                             None
                         }
                     }
-                    Param::Key => hashed_literal(&flow, &origins).then(|| {
+                    Param::Key => hashed_literal(flow, &origins).then(|| {
                         format!(
                             "The key passed to `{}` is a hash of a string literal: a hash is not a key derivation function, and the passphrase is in the source",
                             found.api

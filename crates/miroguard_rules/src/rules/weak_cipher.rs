@@ -475,7 +475,7 @@ struct Check<'a> {
     rule: &'a WeakCipher,
     facts: &'a Facts,
     text: &'a str,
-    flow: Flow<'a>,
+    flow: &'a Flow<'a>,
     /// JS: local name → (module without `node:`, imported name: `default`, `*` or an export).
     imports: HashMap<&'a str, (&'a str, &'a str)>,
     /// Rust: local name → the full path it was imported as.
@@ -488,7 +488,7 @@ struct Check<'a> {
 }
 
 impl<'a> Check<'a> {
-    fn new(rule: &'a WeakCipher, facts: &'a Facts, text: &'a str, rust: bool) -> Check<'a> {
+    fn new(rule: &'a WeakCipher, facts: &'a Facts, text: &'a str, flow: &'a Flow<'a>, rust: bool) -> Check<'a> {
         let mut imports = HashMap::new();
         let mut uses = HashMap::new();
         let mut globs = Vec::new();
@@ -533,7 +533,7 @@ impl<'a> Check<'a> {
             rule,
             facts,
             text,
-            flow: Flow::new(facts, text),
+            flow,
             imports,
             uses,
             globs,
@@ -1617,7 +1617,7 @@ impl Rule for WeakCipher {
             return;
         }
         let rust = input.context.language == miroguard_core::Language::Rust;
-        let check = Check::new(self, facts, input.text, rust);
+        let check = Check::new(self, facts, input.text, input.memo.flow(facts, input.text), rust);
         for (id, call) in facts.calls.iter().enumerate() {
             let problem = if rust {
                 check.check_rust_call(call)

@@ -10,7 +10,7 @@
 //! finding. The algorithm tables are data, in `rules/weak-hash.toml`.
 
 use crate::crypto::{
-    NameUse, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, normalize, number_of,
+    NameUse, Nearby, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, normalize, number_of,
     sensitive_destinations, sensitive_origins,
 };
 use crate::{FileInput, Rule};
@@ -544,13 +544,18 @@ impl Rule for WeakHash {
         if !(weak || fast && password) {
             return false;
         }
+        let nearby = Nearby {
+            before: NEAR_BEFORE,
+            after: NEAR_AFTER,
+            also: HMAC_WORDS,
+            usage: NameUse::Mentioned,
+            kinds: PROTECTED,
+            followed_by: None,
+        };
         needles.near_sensitive(
             input.text,
             |g| g == WEAK_GROUP && weak || g == FAST_GROUP && fast && password,
-            NEAR_BEFORE,
-            NEAR_AFTER,
-            HMAC_WORDS,
-            NameUse::Mentioned,
+            &nearby,
         )
     }
 
@@ -558,17 +563,17 @@ impl Rule for WeakHash {
         let Some(facts) = input.facts else {
             return;
         };
-        let flow = Flow::new(facts, input.text);
+        let flow = input.memo.flow(facts, input.text);
         let mut reported: Vec<Span> = Vec::new();
         for (id, call) in facts.calls.iter().enumerate() {
-            let found = if let Some(site) = self.site(&flow, id as CallId, call, input.context.language) {
-                self.judge(&flow, &site, input.text)
+            let found = if let Some(site) = self.site(flow, id as CallId, call, input.context.language) {
+                self.judge(flow, &site, input.text)
                     .map(|(severity, message, help)| (site.span, severity, message, help))
             } else if input.context.is_test || facts.in_test_region(call.span) {
                 // Tests run PBKDF2 with few iterations on purpose, to stay fast.
                 None
             } else {
-                self.pbkdf2(&flow, call, input.text)
+                self.pbkdf2(flow, call, input.text)
                     .map(|(span, message, help)| (span, self.meta.severity, message, help))
             };
             let Some((span, mut severity, message, help)) = found else {
