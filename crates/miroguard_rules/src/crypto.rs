@@ -346,12 +346,6 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// The 1-based line of byte offset `at`.
-pub(crate) fn line_of(text: &str, at: usize) -> usize {
-    let end = at.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

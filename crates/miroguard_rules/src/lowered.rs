@@ -5,21 +5,21 @@
 use crate::{FileInput, FileMemo, KeywordHits, Rule};
 use miroguard_core::{FileContext, Language, Severity};
 
+/// Whether `rule` asks for the Facts of `source` at `path` (its lexical tier).
+pub(crate) fn needs_facts(rule: &dyn Rule, path: &str, source: &str) -> bool {
+    let context = FileContext::from_display_path(path);
+    let hits = keyword_hits(rule, source);
+    let memo = FileMemo::default();
+    rule.needs_facts(&input(&context, source, &hits, &memo))
+}
+
 /// The findings of `rule` on `source` at `path`, as (line, severity, message),
 /// or an empty list when the rule does not ask for Facts.
 pub(crate) fn check(rule: &dyn Rule, path: &str, source: &str) -> Vec<(usize, Severity, String)> {
     let context = FileContext::from_display_path(path);
-    let lower = source.to_ascii_lowercase();
-    let hits: Vec<bool> = rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect();
+    let hits = keyword_hits(rule, source);
     let memo = FileMemo::default();
-    let mut input = FileInput {
-        context: &context,
-        text: source,
-        keywords: KeywordHits::new(&hits),
-        facts: None,
-        parse_failed: false,
-        memo: &memo,
-    };
+    let mut input = input(&context, source, &hits, &memo);
     if !rule.needs_facts(&input) {
         return Vec::new();
     }
@@ -32,6 +32,22 @@ pub(crate) fn check(rule: &dyn Rule, path: &str, source: &str) -> Vec<(usize, Se
     rule.check(&input, &mut findings);
     findings
         .into_iter()
-        .map(|f| (crate::crypto::line_of(source, f.span.start), f.severity, f.message))
+        .map(|f| (crate::syntax::line_of(source, f.span.start), f.severity, f.message))
         .collect()
+}
+
+fn keyword_hits(rule: &dyn Rule, source: &str) -> Vec<bool> {
+    let lower = source.to_ascii_lowercase();
+    rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect()
+}
+
+fn input<'a>(context: &'a FileContext, text: &'a str, hits: &'a [bool], memo: &'a FileMemo<'a>) -> FileInput<'a> {
+    FileInput {
+        context,
+        text,
+        keywords: KeywordHits::new(hits),
+        facts: None,
+        parse_failed: false,
+        memo,
+    }
 }

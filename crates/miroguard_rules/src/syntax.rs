@@ -27,6 +27,12 @@ pub(crate) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
+/// The 1-based line of byte offset `at`.
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
+    let end = at.min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
+}
+
 /// Whether a literal is a PEM public key or certificate: public by design, never a secret.
 pub(crate) fn is_public_key_material(value: &str) -> bool {
     value.contains("-----BEGIN") && (value.contains("PUBLIC KEY") || value.contains("CERTIFICATE"))

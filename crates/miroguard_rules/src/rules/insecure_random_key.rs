@@ -8,8 +8,9 @@
 //! a function whose name says it makes one, or a cipher's key or IV.
 
 use crate::crypto::{
-    NameUse, Nearby, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, sensitive_destinations,
+    NameUse, Nearby, Needles, SensitiveName, imported_from, literal_of, most_sensitive, sensitive_destinations,
 };
+use crate::syntax::line_of;
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity};
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
@@ -398,15 +399,11 @@ impl InsecureRandomKey {
             .or_else(|| operand.strip_suffix(".len()"))
         {
             Some(name) => {
-                let binding = flow.resolve(name, binding.scope, binding.span.start)?;
-                let value = &facts.bindings[binding as usize].value;
-                literal_of(
-                    flow,
-                    value,
-                    binding_scope(facts, binding),
-                    facts.bindings[binding as usize].span.start,
-                )
-                .map(|(text, _)| text.chars().count() as u64)
+                let alphabet = facts
+                    .bindings
+                    .get(flow.resolve(name, binding.scope, binding.span.start)? as usize)?;
+                literal_of(flow, &alphabet.value, alphabet.scope, alphabet.span.start)
+                    .map(|(text, _)| text.chars().count() as u64)
             }
             None => operand.parse::<u64>().ok(),
         };
@@ -416,10 +413,6 @@ impl InsecureRandomKey {
         let shown = size.map_or(String::new(), |n| format!(" ({n})"));
         Some((sensitive, format!("`% {operand}`{shown}")))
     }
-}
-
-fn binding_scope(facts: &Facts, id: u32) -> u32 {
-    facts.bindings.get(id as usize).map_or(0, |b| b.scope)
 }
 
 /// Whether `value` is `new Date()`.

@@ -32,7 +32,7 @@
 //! claims, and switch expiry checks off to replay recorded tokens.
 
 use crate::secrets::names::split_words;
-use crate::syntax::{is_ident_byte, is_public_key_material, normalize_module, required_module};
+use crate::syntax::{is_ident_byte, is_public_key_material, line_of, normalize_module, required_module};
 use crate::{FileInput, FileMemo, Rule};
 use aho_corasick::AhoCorasick;
 use miroguard_core::{ClassDependence, Finding, Language, RuleMeta, Severity, Span};
@@ -1229,12 +1229,6 @@ fn trimmed(bytes: &[u8], start: usize, end: usize) -> Span {
     Span::new(start, end)
 }
 
-/// 1-based line of `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
-}
-
 /// How a finding names a token: the argument as written, when it is short.
 fn token_name(text: &str, span: Option<Span>) -> String {
     let written = span.map(|s| s.text(text).trim()).unwrap_or("");
@@ -1880,7 +1874,6 @@ impl Rule for JwtNotVerified {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::KeywordHits;
     use crate::lowered::check;
 
     fn rule() -> JwtNotVerified {
@@ -2298,21 +2291,7 @@ impl<S: Send + Sync> FromRequestParts<S> for MiroUser {
     #[test]
     fn the_gate_needs_a_keyword_and_a_decode_or_verify() {
         let rule = rule();
-        let gate = |path: &str, text: &str| {
-            let context = miroguard_core::FileContext::from_display_path(path);
-            let lower = text.to_ascii_lowercase();
-            let hits: Vec<bool> = rule.keywords.iter().map(|k| lower.contains(k.as_str())).collect();
-            let memo = crate::FileMemo::default();
-            let input = FileInput {
-                context: &context,
-                text,
-                keywords: KeywordHits::new(&hits),
-                facts: None,
-                parse_failed: false,
-                memo: &memo,
-            };
-            rule.needs_facts(&input)
-        };
+        let gate = |path: &str, text: &str| crate::lowered::needs_facts(&rule, path, text);
         assert!(gate("a.ts", "import jwt from 'jsonwebtoken'; jwt.decode(t)"));
         assert!(gate("a.ts", "import { jwtVerify } from 'jose'"));
         assert!(!gate("a.ts", "const jwtCookie = 'session'; render(jwtCookie)"));

@@ -9,7 +9,7 @@
 //! encryptions in a function take the same variable, or when a function
 //! encrypts with an IV made once at module level.
 
-use crate::crypto::line_of;
+use crate::syntax::line_of;
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Span};
 use miroguard_ir::flow::{Flow, Origin, OriginKind};

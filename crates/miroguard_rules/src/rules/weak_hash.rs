@@ -10,9 +10,10 @@
 //! finding. The algorithm tables are data, in `rules/weak-hash.toml`.
 
 use crate::crypto::{
-    NameUse, Nearby, Needles, SensitiveName, imported_from, line_of, literal_of, most_sensitive, normalize, number_of,
+    NameUse, Nearby, Needles, SensitiveName, imported_from, literal_of, most_sensitive, normalize, number_of,
     sensitive_destinations, sensitive_origins,
 };
+use crate::syntax::line_of;
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity, Span};
 use miroguard_ir::flow::{Destination, Flow};
