@@ -288,3 +288,59 @@ fn expectation_markers_parse() {
     assert_eq!(found[0].1.severity, Some(Severity::Warning));
     assert_eq!(found[1].1.rule, "unused-suppression");
 }
+
+/// Every rule, on every fixture source cut and damaged the way half-typed
+/// code is (truncated, a bracket dropped, a line doubled), parsed whatever
+/// the lexical tiers say: nothing panics. A deterministic companion of the
+/// `rules` fuzz target.
+#[test]
+fn damaged_fixtures_never_panic_any_rule() {
+    let mut engine = Engine::new(Config::default()).expect("engine builds");
+    engine.force_parse(true);
+    let mut files = Vec::new();
+    all_files(&fixtures_dir(), &mut files);
+    let mut checked = 0;
+    for file in files {
+        let display = file.to_string_lossy().replace('\\', "/");
+        let context = miroguard_core::FileContext::from_display_path(display.clone());
+        if !context.language.is_source() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for damaged in damaged_versions(&text) {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                engine.check_text(&context, &damaged);
+            }));
+            assert!(outcome.is_ok(), "a rule panicked on a damaged {display}:\n{damaged}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} damaged sources were checked");
+}
+
+/// `text` cut at eight points, without its first closing bracket, and with
+/// its middle line doubled.
+fn damaged_versions(text: &str) -> Vec<String> {
+    let boundary = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut out: Vec<String> = (1..=8)
+        .map(|k| text[..boundary(text.len() * k / 9)].to_string())
+        .collect();
+    if let Some(at) = text.find([')', '}', ']']) {
+        out.push(format!("{}{}", &text[..at], &text[at + 1..]));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if !lines.is_empty() {
+        let middle = lines.len() / 2;
+        let mut doubled = lines.clone();
+        doubled.insert(middle, lines[middle]);
+        out.push(doubled.join("\n"));
+    }
+    out
+}

@@ -43,6 +43,35 @@ pub struct Finding {
     /// For a finding that depends on where its file runs: the file's class
     /// and the reason that decided it, so users can see (and correct) why.
     pub runs_in: Option<RunsIn>,
+    /// For a finding about a value that travels (a secret that reaches a
+    /// log): the places it passes, from where it comes from to the primary
+    /// span, which is the last step. Empty for findings about one place.
+    pub flow: Vec<FlowStep>,
+}
+
+/// One place on the path of a value a flow finding is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowStep {
+    /// Where, in the file.
+    pub span: Span,
+    /// Start of `span` (filled in by the engine).
+    pub start: Position,
+    /// End of `span`, exclusive (filled in by the engine).
+    pub end: Position,
+    /// What happens to the value here ("`accessToken` from the token response"). Never contains a secret.
+    pub message: String,
+}
+
+impl FlowStep {
+    /// A step at `span`; the engine fills in the positions.
+    pub fn new(span: Span, message: impl Into<String>) -> FlowStep {
+        FlowStep {
+            span,
+            start: Position::default(),
+            end: Position::default(),
+            message: message.into(),
+        }
+    }
 }
 
 /// Where a finding's file runs, and why miroguard thinks so.
@@ -73,7 +102,14 @@ impl Finding {
             runs_in: None,
             snippet: None,
             class_dependence: None,
+            flow: Vec::new(),
         }
+    }
+
+    /// Attaches the path the value took, source first, ending at the finding itself.
+    pub fn with_flow(mut self, flow: Vec<FlowStep>) -> Finding {
+        self.flow = flow;
+        self
     }
 
     /// Makes the finding depend on where its file runs.

@@ -19,7 +19,7 @@ pub mod span;
 pub mod suppression;
 
 pub use config::{Config, ConfigError, ContextOverrides, RuleLevels};
-pub use finding::{Finding, Notification, NotificationKind, RunsIn, Snippet};
+pub use finding::{Finding, FlowStep, Notification, NotificationKind, RunsIn, Snippet};
 pub use language::{FileContext, Language};
 pub use rule_meta::{Precision, RuleMeta};
 pub use runtime::{ClassDependence, FileClass};

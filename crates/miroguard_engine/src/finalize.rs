@@ -26,6 +26,17 @@ pub(crate) fn finalize(context: &FileContext, text: &str, findings: &mut [Findin
     let index = LineIndex::new(text);
     let offsets: Vec<usize> = findings.iter().flat_map(|f| [f.span.start, f.span.end]).collect();
     let positions = index.positions(text, &offsets);
+    for finding in findings.iter_mut() {
+        if finding.flow.is_empty() {
+            continue;
+        }
+        let offsets: Vec<usize> = finding.flow.iter().flat_map(|s| [s.span.start, s.span.end]).collect();
+        let positions = index.positions(text, &offsets);
+        for (step, position) in finding.flow.iter_mut().zip(positions.chunks_exact(2)) {
+            step.start = position[0];
+            step.end = position[1];
+        }
+    }
     let mut occurrences: HashMap<(String, String), usize> = HashMap::new();
     for (finding, position) in findings.iter_mut().zip(positions.chunks_exact(2)) {
         finding.path = context.display_path.clone();

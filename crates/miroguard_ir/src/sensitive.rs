@@ -183,7 +183,7 @@ pub fn sensitivity(name: &str) -> Option<Sensitive> {
     if words.is_empty() || words.len() > 8 {
         return None;
     }
-    if words.iter().any(|w| NOT_SENSITIVE.contains(&w.as_str())) && !is_session_id(&words) {
+    if words.iter().any(|w| NOT_SENSITIVE.contains(&w.as_str())) && !is_session_id(&words) && !is_id_token(&words) {
         return None;
     }
     let hashed = words.iter().any(|w| HASHED.contains(&w.as_str()));
@@ -207,6 +207,13 @@ fn is_session_id(words: &[String]) -> bool {
     words
         .windows(2)
         .any(|pair| pair[0] == "session" && matches!(pair[1].as_str(), "id" | "key"))
+}
+
+/// An OpenID Connect ID token (`idToken`, `id_token`) is a bearer
+/// credential, unlike a token's id (`tokenId`).
+fn is_id_token(words: &[String]) -> bool {
+    words.windows(2).any(|pair| pair[0] == "id" && pair[1] == "token")
+        && words.iter().all(|w| w == "id" || !NOT_SENSITIVE.contains(&w.as_str()))
 }
 
 /// The kind one word gives, and whether it is weak evidence alone.
@@ -275,6 +282,8 @@ mod tests {
             ("session_key", Session),
             ("signature", Signature),
             ("apitoken", Token),
+            ("idToken", Token),
+            ("id_token", Token),
         ] {
             assert_eq!(kind(name).map(|k| k.0), Some(expected), "{name}");
         }

@@ -7,6 +7,7 @@
 use crate::{Error, OutputOptions};
 use miroguard_core::{Finding, Notification, Position, ScanReport, TOOL_NAME, TOOL_VERSION, rule_doc_url};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The JSON document for `report`, pretty-printed with a trailing newline.
 pub fn to_string(report: &ScanReport, opts: &OutputOptions) -> Result<String, Error> {
@@ -45,6 +46,16 @@ struct JsonFinding<'a> {
     snippet_first_line: Option<u32>,
     help_uri: Option<String>,
     runs_in: Option<JsonRunsIn<'a>>,
+    /// For flow findings, the way from the source to the finding; `[]` otherwise.
+    flow: Vec<JsonFlowStep<'a>>,
+}
+
+/// One place on a flow finding's path, positioned like the finding itself.
+#[derive(Serialize)]
+struct JsonFlowStep<'a> {
+    start: JsonPosition,
+    end: JsonPosition,
+    message: Cow<'a, str>,
 }
 
 /// Where a class-dependent finding's file runs, and why.
@@ -145,6 +156,15 @@ fn json_finding<'a>(report: &'a ScanReport, finding: &'a Finding, opts: &OutputO
             class: runs_in.class.to_string(),
             reason: &runs_in.reason,
         }),
+        flow: finding
+            .flow
+            .iter()
+            .map(|step| JsonFlowStep {
+                start: step.start.into(),
+                end: step.end.into(),
+                message: crate::flow_step_message(finding, step, opts),
+            })
+            .collect(),
     }
 }
 

@@ -10,10 +10,13 @@
 //! is set: a finding's raw secret and the raw lines of its snippet are read
 //! only through [`Finding::display_secret`](miroguard_core::Finding::display_secret)
 //! and [`Snippet::render`](miroguard_core::Snippet::render), never directly.
+//! A flow step's message is shown through `flow_step_message`, which
+//! redacts the secret should a rule ever put it there by mistake.
 
 #![deny(missing_docs)]
 
-use miroguard_core::FileClass;
+use miroguard_core::{FileClass, Finding, FlowStep};
+use std::borrow::Cow;
 
 pub mod json;
 pub mod sarif;
@@ -47,6 +50,20 @@ pub(crate) fn class_description(class: FileClass) -> &'static str {
         FileClass::Server => "server code",
         FileClass::BuildConfig => "a build configuration",
         FileClass::Unknown => "code of unknown runtime",
+    }
+}
+
+/// What a format shows of `step`'s message. Rules promise that flow messages
+/// never hold the secret; should one break that promise, the secret is shown
+/// redacted here like everywhere else (the raw value is read only to find it).
+pub(crate) fn flow_step_message<'a>(finding: &Finding, step: &'a FlowStep, opts: &OutputOptions) -> Cow<'a, str> {
+    let leaked = finding
+        .secret
+        .as_deref()
+        .filter(|secret| !opts.show_secrets && !secret.is_empty() && step.message.contains(secret));
+    match (leaked, finding.display_secret(opts.show_secrets)) {
+        (Some(secret), Some(shown)) => Cow::Owned(step.message.replace(secret, &shown)),
+        _ => Cow::Borrowed(&step.message),
     }
 }
 

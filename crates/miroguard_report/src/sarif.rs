@@ -6,13 +6,19 @@
 //! our own line-independent fingerprint under `miroguard/v1`. GitHub computes
 //! `primaryLocationLineHash` itself, so it is deliberately absent.
 //!
+//! A flow finding (a secret that reaches a log) also carries its path as one
+//! `codeFlows[].threadFlows[]`, source first and the result's own location
+//! last, and its source as `relatedLocations` id 1, which the message links
+//! to (`Source: [...](1)`) the way CodeQL's path queries do: code scanning
+//! shows a related location only when the message embeds a link to it.
+//!
 //! The output is a pure function of the report: no timestamps, no GUIDs, and
 //! every map is a `BTreeMap`, so the same report always gives the same bytes.
 
 use crate::{Error, OutputOptions};
 use miroguard_core::{
-    EnabledRule, Finding, Notification, Position, ScanReport, Severity, TOOL_HOMEPAGE, TOOL_NAME, TOOL_VERSION,
-    rule_doc_url,
+    EnabledRule, Finding, FlowStep, Notification, Position, ScanReport, Severity, TOOL_HOMEPAGE, TOOL_NAME,
+    TOOL_VERSION, rule_doc_url,
 };
 use serde_json::json;
 use serde_sarif::sarif;
@@ -28,6 +34,9 @@ const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "miroguard/v1";
 /// The rule property that names the guideline a finding fails.
 const GUIDELINE_PROPERTY: &str = "miroguard/guideline";
+/// The `id` of a flow's source among the result's `relatedLocations`, which
+/// the result message links to as `[…](1)`.
+const SOURCE_LOCATION_ID: i64 = 1;
 
 /// The SARIF log for `report`, pretty-printed with a trailing newline.
 pub fn to_string(report: &ScanReport, opts: &OutputOptions) -> Result<String, Error> {
@@ -157,13 +166,26 @@ fn result(finding: &Finding, rule_index: Option<usize>, opts: &OutputOptions) ->
         .build();
     physical.context_region = context_region(finding, opts);
 
+    let source = flow_source(finding);
     let mut result = sarif::Result::builder()
         .rule_id(finding.rule.as_str())
         .level(result_level(finding.severity))
-        .message(sarif::Message::builder().text(message_text(finding, &message)).build())
+        .message(
+            sarif::Message::builder()
+                .text(message_text(finding, &message, source, opts))
+                .build(),
+        )
         .locations(vec![sarif::Location::builder().physical_location(physical).build()])
         .build();
     result.rule_index = rule_index.and_then(|index| i64::try_from(index).ok());
+    if !finding.flow.is_empty() {
+        result.code_flows = Some(vec![code_flow(finding, opts)]);
+    }
+    if let Some(source) = source {
+        let mut location = step_location(finding, source, opts);
+        location.id = Some(SOURCE_LOCATION_ID);
+        result.related_locations = Some(vec![location]);
+    }
     if !finding.fingerprint.is_empty() {
         result.partial_fingerprints = Some(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
@@ -181,20 +203,65 @@ fn result_level(severity: Severity) -> sarif::ResultLevel {
     }
 }
 
-/// The finding's primary region, with the (rendered) text it covers as its snippet.
-fn finding_region(finding: &Finding, opts: &OutputOptions) -> sarif::Region {
-    let (start_line, start_column) = line_column(finding.start);
-    let (mut end_line, mut end_column) = line_column(finding.end);
+/// The one `codeFlows[]` entry of a flow finding: a single thread flow
+/// through every step, in order, the last being the result's own location.
+fn code_flow(finding: &Finding, opts: &OutputOptions) -> sarif::CodeFlow {
+    let locations = finding
+        .flow
+        .iter()
+        .map(|step| {
+            sarif::ThreadFlowLocation::builder()
+                .location(step_location(finding, step, opts))
+                .build()
+        })
+        .collect::<Vec<_>>();
+    sarif::CodeFlow::builder()
+        .thread_flows(vec![sarif::ThreadFlow::builder().locations(locations).build()])
+        .build()
+}
+
+/// Where one flow step is, in the finding's file, with its message. No
+/// snippet: the region's text is in the file, and a snippet could hold a secret.
+fn step_location(finding: &Finding, step: &FlowStep, opts: &OutputOptions) -> sarif::Location {
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact_location(&finding.path))
+        .region(region(step.start, step.end))
+        .build();
+    let mut location = sarif::Location::builder().physical_location(physical).build();
+    let message = crate::flow_step_message(finding, step, opts);
+    // An empty message is an error in SARIF; a step without one is just a place.
+    if !message.trim().is_empty() {
+        location.message = Some(sarif::Message::builder().text(message.into_owned()).build());
+    }
+    location
+}
+
+/// The step a flow finding's value comes from, when it is somewhere else than
+/// the finding itself (a one-step flow is only the finding).
+fn flow_source(finding: &Finding) -> Option<&FlowStep> {
+    let source = finding.flow.first()?;
+    (finding.flow.len() > 1 && source.span != finding.span).then_some(source)
+}
+
+/// The region from `start` to `end`, in the run's columns (UTF-16 code units).
+fn region(start: Position, end: Position) -> sarif::Region {
+    let (start_line, start_column) = line_column(start);
+    let (mut end_line, mut end_column) = line_column(end);
     // An end before the start is an upstream bug; an inverted region is a hard validation error.
     if (end_line, end_column) < (start_line, start_column) {
         (end_line, end_column) = (start_line, start_column);
     }
-    let mut region = sarif::Region::builder()
+    sarif::Region::builder()
         .start_line(start_line)
         .start_column(start_column)
         .end_line(end_line)
         .end_column(end_column)
-        .build();
+        .build()
+}
+
+/// The finding's primary region, with the (rendered) text it covers as its snippet.
+fn finding_region(finding: &Finding, opts: &OutputOptions) -> sarif::Region {
+    let mut region = region(finding.start, finding.end);
     if let Some(snippet) = &finding.snippet {
         let (text, highlight) = snippet.render(opts.show_secrets);
         let covered = highlight.text(&text);
@@ -283,11 +350,21 @@ fn notification(notification: &Notification) -> sarif::Notification {
     out
 }
 
-/// The result's message: the finding's, and for a finding that depends on
-/// where its file runs, why miroguard thinks it runs there (code scanning
-/// shows nothing else of the finding).
-fn message_text(finding: &Finding, message: &str) -> String {
+/// The result's message: the finding's; for a flow finding, a link to where
+/// its value comes from; and for a finding that depends on where its file
+/// runs, why miroguard thinks it runs there (code scanning shows nothing else
+/// of the finding).
+fn message_text(finding: &Finding, message: &str, source: Option<&FlowStep>, opts: &OutputOptions) -> String {
     let mut text = sentence(message);
+    if let Some(source) = source {
+        let described = crate::flow_step_message(finding, source, opts);
+        let link_text = if described.trim().is_empty() {
+            "source".to_string()
+        } else {
+            escape_link_text(described.trim())
+        };
+        text = format!("{text} Source: [{link_text}]({SOURCE_LOCATION_ID}).");
+    }
     if let Some(runs_in) = &finding.runs_in {
         let why = format!(
             "{} is {}: {}",
@@ -298,6 +375,19 @@ fn message_text(finding: &Finding, message: &str) -> String {
         text = format!("{text} {}", sentence(&why));
     }
     text
+}
+
+/// `text` as the text of a SARIF embedded link (§3.11.6): literal square
+/// brackets, and for consistency backslashes, escaped with a backslash.
+fn escape_link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Ends `text` with a full stop unless it already ends a sentence: SARIF's
@@ -398,6 +488,15 @@ mod tests {
         assert_eq!(directory_file_uri(Path::new("/work/app/")), "file:///work/app/");
         assert_eq!(directory_file_uri(Path::new("/")), "file:///");
         assert_eq!(file_uri(Path::new("/tmp/é#1")), "file:///tmp/%C3%A9%231");
+    }
+
+    #[test]
+    fn link_text_escapes_brackets_and_backslashes() {
+        assert_eq!(
+            escape_link_text("`token` from the response"),
+            "`token` from the response"
+        );
+        assert_eq!(escape_link_text(r"a[0] \ b"), r"a\[0\] \\ b");
     }
 
     #[test]

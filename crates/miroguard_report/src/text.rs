@@ -45,8 +45,9 @@ fn cs_severity(severity: Severity) -> CsSeverity {
 }
 
 /// The `= …` lines under a finding: the guideline it fails, its CWEs and the
-/// rule's documentation, then the finding's own advice.
-fn finding_notes(finding: &Finding, meta: Option<&RuleMeta>) -> Vec<String> {
+/// rule's documentation, the path of a flow finding's value, then the
+/// finding's own advice.
+fn finding_notes(finding: &Finding, meta: Option<&RuleMeta>, opts: &OutputOptions) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(meta) = meta {
         let mut parts = Vec::new();
@@ -56,6 +57,9 @@ fn finding_notes(finding: &Finding, meta: Option<&RuleMeta>) -> Vec<String> {
         parts.extend(meta.cwe.iter().cloned());
         parts.push(rule_doc_url(&meta.id));
         notes.push(parts.join(" · "));
+    }
+    if let Some(flow) = flow_note(finding, opts) {
+        notes.push(flow);
     }
     if let Some(runs_in) = &finding.runs_in {
         notes.push(format!(
@@ -71,6 +75,43 @@ fn finding_notes(finding: &Finding, meta: Option<&RuleMeta>) -> Vec<String> {
     notes
 }
 
+/// A flow finding's path, one step a line, source first:
+///
+/// ```text
+/// = flow: `accessToken` from the token response (line 31)
+///       → copied into `tokens` (line 33)
+///       → written to the log (line 35)
+/// ```
+///
+/// The snippet shows only the lines of the last step (the finding itself), so
+/// the other steps cannot be labels in it; their line numbers lead there.
+fn flow_note(finding: &Finding, opts: &OutputOptions) -> Option<String> {
+    let steps: Vec<String> = finding
+        .flow
+        .iter()
+        .map(|step| {
+            // One line per step, whatever the message holds.
+            let message = crate::flow_step_message(finding, step, opts)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            match (message.is_empty(), step.start.line) {
+                (true, 0) => "…".to_string(),
+                (false, 0) => message,
+                (true, line) => format!("line {line}"),
+                (false, line) => format!("{message} (line {line})"),
+            }
+        })
+        .collect();
+    let (first, rest) = steps.split_first()?;
+    let mut note = format!("flow: {first}");
+    for step in rest {
+        note.push_str("\n      → ");
+        note.push_str(step);
+    }
+    Some(note)
+}
+
 fn write_finding<W: WriteColor>(
     report: &ScanReport,
     finding: &Finding,
@@ -78,7 +119,7 @@ fn write_finding<W: WriteColor>(
     out: &mut W,
 ) -> io::Result<()> {
     let meta = report.rule(&finding.rule).map(|rule| &rule.meta);
-    let notes = finding_notes(finding, meta);
+    let notes = finding_notes(finding, meta, opts);
     let severity = cs_severity(finding.severity);
     let file = finding
         .snippet

@@ -71,6 +71,25 @@ fn sarif_snapshot() {
 }
 
 #[test]
+fn text_flow_snapshot() {
+    insta::assert_snapshot!(text_of(&support::flow_report(), &OutputOptions::default()));
+}
+
+#[test]
+fn json_flow_snapshot() {
+    without_version(|| {
+        insta::assert_snapshot!(json::to_string(&support::flow_report(), &OutputOptions::default()).expect("json"));
+    });
+}
+
+#[test]
+fn sarif_flow_snapshot() {
+    without_version(|| {
+        insta::assert_snapshot!(sarif::to_string(&support::flow_report(), &OutputOptions::default()).expect("sarif"));
+    });
+}
+
+#[test]
 fn no_format_leaks_a_secret_unless_asked() {
     let report = support::large_report();
     let secrets = [support::canary(), support::canary_two(), support::canary_three()];
@@ -252,6 +271,103 @@ fn sarif_meets_github_requirements() {
     assert_eq!(eval["locations"][0]["physicalLocation"]["region"]["startColumn"], 21);
     let notifications = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
     assert_eq!(notifications.len(), report.notifications.len());
+}
+
+#[test]
+fn sarif_code_flow_runs_from_the_source_to_the_result() {
+    let report = support::flow_report();
+    let finding = &report.findings[0];
+    let log: Value = serde_json::from_str(&sarif::to_string(&report, &OutputOptions::default()).unwrap()).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    let primary = &result["locations"][0]["physicalLocation"];
+    let code_flows = result["codeFlows"].as_array().unwrap();
+    assert_eq!(code_flows.len(), 1);
+    let thread_flows = code_flows[0]["threadFlows"].as_array().unwrap();
+    assert_eq!(thread_flows.len(), 1);
+    let steps = thread_flows[0]["locations"].as_array().unwrap();
+    assert_eq!(steps.len(), finding.flow.len());
+    for (step, expected) in steps.iter().zip(&finding.flow) {
+        let location = &step["location"];
+        assert_eq!(location["message"]["text"], expected.message.as_str());
+        let physical = &location["physicalLocation"];
+        assert_eq!(physical["artifactLocation"], primary["artifactLocation"]);
+        let region = &physical["region"];
+        assert_eq!(region["startLine"], expected.start.line);
+        assert_eq!(region["startColumn"], expected.start.column_utf16);
+        assert_eq!(region["endLine"], expected.end.line);
+        assert_eq!(region["endColumn"], expected.end.column_utf16);
+        assert!(region.get("snippet").is_none(), "{region}");
+    }
+    // The last step is the result itself: the same region, built the same way.
+    let last = &steps.last().unwrap()["location"]["physicalLocation"]["region"];
+    for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+        assert_eq!(last[key], primary["region"][key], "{key}");
+    }
+    // The source is related location 1, and the message links to it.
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0]["id"], 1);
+    assert_eq!(related[0]["physicalLocation"], steps[0]["location"]["physicalLocation"]);
+    assert_eq!(
+        result["message"]["text"],
+        "The OAuth access token from the token response is written to the log. Source: [`accessToken` from the token response](1)."
+    );
+
+    // Findings without a flow have neither.
+    let log: Value =
+        serde_json::from_str(&sarif::to_string(&support::small_report(), &OutputOptions::default()).unwrap()).unwrap();
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        assert!(result.get("codeFlows").is_none() && result.get("relatedLocations").is_none());
+    }
+}
+
+#[test]
+fn json_flow_is_empty_without_steps() {
+    let json: Value =
+        serde_json::from_str(&json::to_string(&support::large_report(), &OutputOptions::default()).unwrap()).unwrap();
+    for finding in json["findings"].as_array().unwrap() {
+        let flow = finding.get("flow");
+        if finding["path"] == "src/auth/callback.ts" {
+            let flow = flow.and_then(Value::as_array).expect("the flow finding has a flow");
+            assert_eq!(flow.len(), 3);
+            assert_eq!(flow[0]["start"]["line"], 6);
+            assert_eq!(flow[2]["start"], finding["start"]);
+            assert_eq!(flow[2]["end"], finding["end"]);
+        } else {
+            assert_eq!(flow, Some(&Value::Array(Vec::new())), "{finding}");
+        }
+    }
+}
+
+/// Rules promise flow messages without secrets; if one breaks the promise,
+/// every format still shows the secret redacted.
+#[test]
+fn flow_messages_never_show_the_secret() {
+    let secret = support::canary();
+    let mut report = support::flow_report();
+    let finding = &mut report.findings[0];
+    finding.secret = Some(secret.clone());
+    finding.secret_span = Some(finding.flow[0].span);
+    finding.flow[0].message = format!("`accessToken` ({secret}) from the token response");
+    finding.flow[1].message = format!("[{secret}] copied into `tokens`");
+    for (format, output) in all_formats(&report, &OutputOptions::default()) {
+        assert!(
+            !output.contains(secret.as_str()),
+            "{format} output leaks {secret}:\n{output}"
+        );
+        assert!(!output.contains(&secret[secret.len() - 8..]), "{format}:\n{output}");
+        assert!(output.contains("ghp_…(40 chars)"), "{format}:\n{output}");
+    }
+    let shown = OutputOptions {
+        show_secrets: true,
+        ..OutputOptions::default()
+    };
+    for (format, output) in all_formats(&report, &shown) {
+        assert!(
+            output.contains(secret.as_str()),
+            "{format} hides {secret} despite --show-secrets"
+        );
+    }
 }
 
 #[test]

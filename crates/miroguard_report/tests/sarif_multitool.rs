@@ -24,6 +24,8 @@ fn sarif_output_passes_the_sarif_multitool_validator() {
             },
         )
         .expect("sarif");
+        // The report has a flow finding: its code flow and related location are validated too.
+        assert!(sarif.contains("\"codeFlows\"") && sarif.contains("\"relatedLocations\""));
         let reported = validate(&validator, &sarif);
         for item in reported.iter().filter(|item| item.level != "error") {
             println!("validator {} {}: {}", item.level, item.rule, item.text);

@@ -2,7 +2,7 @@
 //! where a module name comes from, and which names a value comes from or
 //! goes to that say it is sensitive.
 
-use crate::syntax::is_ident_byte;
+use crate::syntax::{floor_char_boundary, is_ident_byte};
 use aho_corasick::AhoCorasick;
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
 use miroguard_ir::sensitive::{Sensitive, SensitiveKind, sensitivity};
@@ -231,8 +231,8 @@ impl Needles {
                     continue;
                 }
             }
-            let start = floor_boundary(text, found.start().saturating_sub(nearby.before).max(checked_to));
-            let end = floor_boundary(text, (found.end() + nearby.after).min(text.len()));
+            let start = floor_char_boundary(text, found.start().saturating_sub(nearby.before).max(checked_to));
+            let end = floor_char_boundary(text, (found.end() + nearby.after).min(text.len()));
             if start >= end {
                 continue;
             }
@@ -337,13 +337,6 @@ fn is_given(bytes: &[u8], start: usize, end: usize) -> bool {
     // `data-sid="…"` is an HTML attribute inside a string, not a binding.
     let hyphenated = start > 0 && bytes[start - 1] == b'-';
     !hyphenated && (assigned || keyed || quoted || shorthand || declared)
-}
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    while at > 0 && !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

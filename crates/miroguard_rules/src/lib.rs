@@ -12,6 +12,7 @@
 mod crypto;
 #[cfg(test)]
 mod hand_facts;
+mod leak;
 #[cfg(test)]
 mod lowered;
 mod registry;

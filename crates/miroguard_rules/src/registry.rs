@@ -8,7 +8,10 @@ use crate::rules::hardcoded_signing_key::HardcodedSigningKey;
 use crate::rules::insecure_random_key::InsecureRandomKey;
 use crate::rules::jwt_not_verified::JwtNotVerified;
 use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
+use crate::rules::secret_in_error_response::SecretInErrorResponse;
+use crate::rules::secret_in_log::SecretInLog;
 use crate::rules::static_iv_or_key::StaticIvOrKey;
+use crate::rules::token_in_url::TokenInUrl;
 use crate::rules::unused_suppression::{self, UnusedSuppression};
 use crate::rules::weak_cipher::WeakCipher;
 use crate::rules::weak_hash::WeakHash;
@@ -101,6 +104,9 @@ impl Registry {
             JwtNotVerified::new().map_err(|e| builtin("rules/jwt-not-verified.toml")(&e))?,
         ));
         rules.push(Box::new(
+            SecretInLog::new().map_err(|e| builtin("rules/secret-in-log.toml")(&e))?,
+        ));
+        rules.push(Box::new(
             StaticIvOrKey::new().map_err(|e| builtin("rules/static-iv-or-key.toml")(&e))?,
         ));
         rules.push(Box::new(
@@ -108,6 +114,12 @@ impl Registry {
         ));
         rules.push(Box::new(
             WeakCipher::new().map_err(|e| builtin("rules/weak-cipher.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            SecretInErrorResponse::new().map_err(|e| builtin("rules/secret-in-error-response.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            TokenInUrl::new().map_err(|e| builtin("rules/token-in-url.toml")(&e))?,
         ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));

@@ -27,6 +27,36 @@ pub(crate) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
+/// The largest char boundary of `text` at or before `at` (for windows cut at byte offsets).
+pub(crate) fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Whether `line` gives `name` a value (`const name =`, `let name: T =`, `name =`),
+/// for lexical tiers that look where a sink's arguments got their values.
+pub(crate) fn given_on(line: &str, name: &str) -> bool {
+    let bytes = line.as_bytes();
+    for (at, _) in line.match_indices(name) {
+        let end = at + name.len();
+        if at > 0 && is_ident_byte(bytes[at - 1]) || bytes.get(end).is_some_and(|b| is_ident_byte(*b)) {
+            continue;
+        }
+        let rest = line[end..].trim_start();
+        let rest = match rest.strip_prefix(':') {
+            Some(typed) => typed.split_once('=').map_or("", |(_, v)| v).trim_start(),
+            None => rest.strip_prefix('=').filter(|r| !r.starts_with('=')).unwrap_or(""),
+        };
+        if !rest.is_empty() {
+            return true;
+        }
+    }
+    false
+}
+
 /// The 1-based line of byte offset `at`.
 pub(crate) fn line_of(text: &str, at: usize) -> usize {
     let end = at.min(text.len());
@@ -41,6 +71,16 @@ pub(crate) fn is_public_key_material(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_given_a_value() {
+        assert!(given_on("const line = `t ${token}`;", "line"));
+        assert!(given_on("let api_key: String = read();", "api_key"));
+        assert!(!given_on("if (line == other) {}", "line"));
+        assert!(!given_on("const pipeline = x;", "line"));
+        assert_eq!(floor_char_boundary("aé", 2), 1);
+        assert_eq!(floor_char_boundary("a", 9), 1);
+    }
 
     #[test]
     fn node_scheme_is_dropped() {

@@ -8,8 +8,8 @@ pub mod sarif_validator;
 
 use miroguard_core::redact::redact;
 use miroguard_core::{
-    EnabledRule, Finding, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta, ScanReport,
-    ScanStats, Severity, Snippet, Span,
+    EnabledRule, Finding, FlowStep, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta,
+    ScanReport, ScanStats, Severity, Snippet, Span,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -93,9 +93,9 @@ pub fn rules() -> Vec<EnabledRule> {
     ]
 }
 
-/// Completes `finding` as the engine does: path, positions, a snippet of the
-/// span's lines plus `context` lines either side, and every span in
-/// `secrets` that falls in the snippet as a redaction.
+/// Completes `finding` as the engine does: path, positions (the flow steps'
+/// too), a snippet of the span's lines plus `context` lines either side, and
+/// every span in `secrets` that falls in the snippet as a redaction.
 pub fn place(
     mut finding: Finding,
     path: &str,
@@ -108,6 +108,10 @@ pub fn place(
     finding.path = path.into();
     finding.start = index.position(text, finding.span.start);
     finding.end = index.position(text, finding.span.end);
+    for step in &mut finding.flow {
+        step.start = index.position(text, step.span.start);
+        step.end = index.position(text, step.span.end);
+    }
     finding.fingerprint = fingerprint.into();
     let first = index.line_of(finding.span.start).saturating_sub(context);
     // The "line" after a file's final newline is empty and never shown.
@@ -137,6 +141,55 @@ pub fn place(
 fn span_of(text: &str, needle: &str) -> Span {
     let start = text.find(needle).expect("needle in fixture text");
     Span::new(start, start + needle.len())
+}
+
+/// The span of `needle` at its first occurrence after `after`.
+fn span_after(text: &str, after: &str, needle: &str) -> Span {
+    let from = text.find(after).expect("anchor in fixture text");
+    let start = from + text[from..].find(needle).expect("needle after the anchor");
+    Span::new(start, start + needle.len())
+}
+
+/// A flow finding as a data-flow rule reports one: an access token from an
+/// OAuth token response, copied into an object that is then logged. Three
+/// steps: the source, the copy, and the sink, which is the finding itself.
+pub fn flow_finding() -> Finding {
+    let callback_ts = "import { logger } from \"../logger\";\nimport { exchangeCode } from \"./oauth\";\n\nexport async function handleCallback(req: Request, res: Response) {\n  const response = await exchangeCode(req.query.code);\n  const { accessToken } = response.data;\n  const tokens = { access: accessToken, scope: response.data.scope };\n  logger.info(\"signed in\", tokens);\n  res.redirect(\"/\");\n}\n";
+    let sink = span_after(callback_ts, "logger.info(", "tokens");
+    let finding = Finding::new(
+        "secret-in-log",
+        Severity::Warning,
+        sink,
+        "The OAuth access token from the token response is written to the log",
+    )
+    .with_detector("logger")
+    .with_help("Log the user id or the token's scope instead of the token object.")
+    .with_flow(vec![
+        FlowStep::new(
+            span_after(callback_ts, "const {", "accessToken"),
+            "`accessToken` from the token response",
+        ),
+        FlowStep::new(span_after(callback_ts, "const ", "tokens"), "copied into `tokens`"),
+        FlowStep::new(sink, "written to the log by `logger.info`"),
+    ]);
+    place(finding, "src/auth/callback.ts", callback_ts, 1, &[], "4d3c2b1a0f9e8d7c")
+}
+
+/// A report of the flow finding alone, for the flow snapshots.
+pub fn flow_report() -> ScanReport {
+    ScanReport {
+        findings: vec![flow_finding()],
+        rules: rules(),
+        stats: ScanStats {
+            files_scanned: 1,
+            files_skipped: 0,
+            files_parsed: 1,
+            bytes_scanned: 321,
+            elapsed: Duration::from_millis(12),
+        },
+        root: PathBuf::from("/home/dev/my app"),
+        ..ScanReport::default()
+    }
 }
 
 fn notification(
@@ -253,7 +306,8 @@ pub fn small_report() -> ScanReport {
 /// (each finding's snippet redacts both), a secret spanning its whole
 /// highlight inside a URL, paths with `%`, `#` and non-ASCII characters, a
 /// finding without a snippet, a finding of a rule the report does not list,
-/// a note that is not a skipped file, and a notification without a path.
+/// a note that is not a skipped file, a notification without a path, and
+/// a flow finding.
 pub fn large_report() -> ScanReport {
     let mut report = small_report();
     let (one, two) = (canary(), canary_two());
@@ -346,6 +400,7 @@ pub fn large_report() -> ScanReport {
     report
         .findings
         .push(place(eval, "src/ui/emoji 😀.js", emoji_js, 0, &[], "5566778899aabbcc"));
+    report.findings.push(flow_finding());
 
     report.notifications.push(notification(
         NotificationKind::InvalidUtf8,

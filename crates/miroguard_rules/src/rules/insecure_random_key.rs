@@ -102,7 +102,15 @@ const COOKIE_WORDS: &[&str] = &["cookie", "express-session", "cookie-session", "
 const BIAS_WITHIN: usize = 120;
 
 /// Sinks that make a value sensitive whatever its name.
-const NEAR_SINKS: &[&str] = &["genid", "jti", "createcipheriv", "createhmac", "from_slice", "jwt.sign"];
+const NEAR_SINKS: &[&str] = &[
+    "genid",
+    "generateid",
+    "jti",
+    "createcipheriv",
+    "createhmac",
+    "from_slice",
+    "jwt.sign",
+];
 
 /// Words of destinations (the second group): without one, nothing can be sensitive.
 const SINK_KEYWORDS: &[&str] = &[
@@ -121,6 +129,7 @@ const SINK_KEYWORDS: &[&str] = &[
     "code",
     "signature",
     "genid",
+    "generateid",
     "jti",
     "verifier",
     "csrf",
