@@ -547,12 +547,13 @@ impl TokenInUrl {
             });
             if let Some(index) = best {
                 let placed = placed.swap_remove(index);
-                findings.push(self.report(input.text, &sink, placed));
+                let token_endpoint = sink.kind == SinkKind::Request && is_token_endpoint(flow, &sink, input.text);
+                findings.push(self.report(input.text, &sink, placed, token_endpoint));
             }
         }
     }
 
-    fn report(&self, text: &str, sink: &Sink<'_>, placed: Placed) -> Finding {
+    fn report(&self, text: &str, sink: &Sink<'_>, placed: Placed, token_endpoint: bool) -> Finding {
         let source = &placed.source;
         let source_line = line_of(text, source.span.start);
         let sink_line = line_of(text, sink.span.start);
@@ -573,6 +574,29 @@ impl TokenInUrl {
             SinkKind::Request | SinkKind::Stream => "requests",
             SinkKind::Redirect => "opens",
         };
+        // Miro's own docs put the client secret in the token request's query
+        // string, and its endpoint accepts it there: a real exposure (the
+        // endpoint's access logs), but one users copied, so a warning that
+        // says how to move it.
+        let client_secret = placed
+            .param
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("client_secret"));
+        if token_endpoint && client_secret && placed.part == Part::Query {
+            let message = format!(
+                "{}{at}{what} is put in the query string (as `client_secret`) of the token request `{}` sends (line {sink_line}); the endpoint's access logs keep query strings, and OAuth 2.0 (RFC 6749 §2.3.1) forbids client credentials in the URI",
+                source.description, sink.name
+            );
+            let mut flow = placed.source.steps;
+            flow.extend(placed.steps);
+            flow.push(FlowStep::new(
+                sink.span,
+                format!("the URL is requested by `{}`", sink.name),
+            ));
+            return Finding::new(ID, Severity::Warning, sink.span, message)
+                .with_help("Send `client_id`, `client_secret` and `code` in the form body (`application/x-www-form-urlencoded`, e.g. `new URLSearchParams({...})` as the POST body); Miro's token endpoint accepts them there.")
+                .with_flow(flow);
+        }
         let (part, why, severity) = match (placed.part, sink.kind) {
             (Part::Fragment, _) => (
                 "fragment",
@@ -1362,6 +1386,28 @@ fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// Whether a request sink calls an OAuth token endpoint (`…/oauth/token`),
+/// written in the call or in a literal its URL is made from.
+fn is_token_endpoint(flow: &Flow<'_>, sink: &Sink<'_>, text: &str) -> bool {
+    let names_endpoint = |url: &str| {
+        let lower = url.to_ascii_lowercase();
+        lower.contains("/oauth/token") || lower.contains("/oauth2/token")
+    };
+    text.get(sink.around.start..sink.around.end).is_some_and(names_endpoint)
+        || sink.urls.iter().any(|url| {
+            flow.origins(url, sink.scope, sink.at)
+                .iter()
+                .any(|origin| match origin.kind {
+                    miroguard_ir::flow::OriginKind::Literal(id) => flow
+                        .facts()
+                        .strings
+                        .get(id as usize)
+                        .is_some_and(|lit| names_endpoint(&lit.value)),
+                    _ => false,
+                })
+        })
+}
+
 impl Rule for TokenInUrl {
     fn meta(&self) -> &RuleMeta {
         &self.meta
@@ -1480,6 +1526,17 @@ mod tests {
                 "`accessToken` (line 1), a token, is put in the query string (as `access_token`) of a URL that `fetch` requests (line 2); query strings end up in the logs of the server and of every proxy on the way"
             ]
         );
+    }
+
+    #[test]
+    fn a_client_secret_in_a_token_requests_query_is_a_warning_that_says_where_it_goes() {
+        let source = "const TOKEN_URL = 'https://api.miro.com/v1/oauth/token';\nasync function exchange(code) {\n  const clientSecret = process.env.MIRO_CLIENT_SECRET;\n  return axios.post(`${TOKEN_URL}?grant_type=authorization_code&client_secret=${clientSecret}&code=${code}`);\n}\n";
+        let found = found("server/oauth.js", source);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (4, Severity::Warning));
+        assert!(found[0].2.contains("RFC 6749"), "{}", found[0].2);
+        let elsewhere = source.replace("/v1/oauth/token", "/v2/boards");
+        assert_eq!(lines("server/oauth.js", &elsewhere), [(4, Severity::Error)]);
     }
 
     fn found_messages(path: &str, source: &str) -> Vec<String> {
