@@ -611,3 +611,57 @@ fn findings_that_depend_on_the_runtime_say_why() {
         "{sarif}"
     );
 }
+
+// ------------------------------------------------------------------ baselines
+
+#[test]
+fn baselines_hide_accepted_findings_until_the_secret_changes() {
+    // miroguard-ignore[hardcoded-secret]: a fake token in the provider's format, for this test
+    let token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    let source = format!("const GITHUB_TOKEN = \"{token}\";\n");
+    let dir = project(&[("src/config.js", source.as_bytes())]);
+    let written = run(dir.path(), &["baseline", "-o", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    assert!(
+        stderr(&written).contains("1 findings (1 baseline entries)"),
+        "{}",
+        stderr(&written)
+    );
+    let baseline = std::fs::read_to_string(dir.path().join("baseline.json")).expect("baseline written");
+    assert!(!baseline.contains(token), "the baseline must not hold the secret");
+
+    let scan = |dir: &Path| run(dir, &["scan", "--baseline", "baseline.json", "--format", "json"]);
+    let quiet = scan(dir.path());
+    assert_eq!(quiet.status.code(), Some(0), "{}", stdout(&quiet));
+    assert!(finding_paths(&json(&quiet)).is_empty());
+
+    // Code above it moves it down: still accepted.
+    let moved = format!("// settings\n\n{source}");
+    std::fs::write(dir.path().join("src/config.js"), &moved).expect("write");
+    assert!(finding_paths(&json(&scan(dir.path()))).is_empty());
+
+    // A new secret is reported, and the old entry no longer matches.
+    let edited = moved.replace("0123456789", "9876543210");
+    std::fs::write(dir.path().join("src/config.js"), edited).expect("write");
+    let report = json(&scan(dir.path()));
+    assert_eq!(finding_paths(&report), ["src/config.js"]);
+    let stale: Vec<&str> = report["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter_map(|n| n["message"].as_str())
+        .filter(|m| m.contains("baseline entry"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{report}");
+}
+
+#[test]
+fn a_broken_baseline_exits_2_with_its_place() {
+    let dir = project(&[
+        ("a.js", b"const a = 1;\n"),
+        ("b.json", b"{\n  \"version\": 1,\n  \"entries\": 3\n}\n"),
+    ]);
+    let output = run(dir.path(), &["scan", "--baseline", "b.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("b.json:3:"), "{}", stderr(&output));
+}

@@ -35,6 +35,9 @@ pub enum Command {
     /// Show where each JavaScript/TypeScript and Rust file runs (browser,
     /// server, isomorphic, build config) and why.
     Classify(ClassifyArgs),
+    /// Write the current findings to a baseline file, so that `scan
+    /// --baseline FILE` reports only new ones.
+    Baseline(BaselineArgs),
     /// Show a rule's documentation.
     Explain {
         /// The rule id, e.g. `hardcoded-secret`.
@@ -107,10 +110,25 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Report only findings that are not in this baseline file (written by
+    /// `miroguard baseline`); baseline entries that match nothing any more are listed as notes.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Parse every source file, even where no rule's lexical check asks for
     /// it: slower, for checking that the lexical tier loses no finding.
     #[arg(long, hide = true)]
     pub parse_all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// The baseline file to write.
+    #[arg(short, long, value_name = "FILE", default_value = ".miroguard-baseline.json")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,8 @@ mod progress;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs, WalkArgs};
-use miroguard_core::{Config, ScanReport, Severity};
+use cli::{BaselineArgs, ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs, WalkArgs};
+use miroguard_core::{Baseline, Config, ScanReport, Severity, StaleEntry};
 use miroguard_engine::{Engine, ScanOptions};
 use miroguard_report::OutputOptions;
 use std::io::{IsTerminal, Write};
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Classify(args)) => classify(args),
+        Some(Command::Baseline(args)) => write_baseline(args),
         None => scan(cli.scan),
     };
     match result {
@@ -93,7 +94,13 @@ fn prepare(walk: &WalkArgs) -> Result<(Engine, ScanOptions)> {
 fn scan(args: ScanArgs) -> Result<u8> {
     let (mut engine, options) = prepare(&args.walk)?;
     engine.force_parse(args.parse_all);
-    let report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+    let mut report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::load(path)?;
+        let stale = baseline.apply(&mut report.findings);
+        report.notifications.extend(stale.iter().map(StaleEntry::notification));
+        report.notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let output_options = OutputOptions {
@@ -130,6 +137,22 @@ fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// `miroguard baseline`: the current findings, written as a baseline file.
+fn write_baseline(args: BaselineArgs) -> Result<u8> {
+    let (engine, options) = prepare(&args.walk)?;
+    let report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+    let baseline = Baseline::of(&report.findings);
+    std::fs::write(&args.output, baseline.to_json())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "miroguard: {} findings ({} baseline entries) written to {}",
+        report.findings.len(),
+        baseline.entries.len(),
+        args.output.display()
+    );
+    Ok(EXIT_CLEAN)
 }
 
 /// 2 when a path could not be scanned at all, 1 when a finding reaches `fail_on`, else 0.

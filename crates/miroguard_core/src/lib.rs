@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod baseline;
 pub mod config;
 pub mod finding;
 pub mod language;
@@ -18,6 +19,7 @@ pub mod severity;
 pub mod span;
 pub mod suppression;
 
+pub use baseline::{Baseline, BaselineError, StaleEntry};
 pub use config::{Config, ConfigError, ContextOverrides, RuleLevels};
 pub use finding::{Finding, FlowStep, Notification, NotificationKind, RunsIn, Snippet};
 pub use language::{FileContext, Language};
