@@ -665,3 +665,56 @@ fn a_broken_baseline_exits_2_with_its_place() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("b.json:3:"), "{}", stderr(&output));
 }
+
+// ------------------------------------------------------------ changed lines
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+}
+
+#[test]
+fn changed_since_reports_only_findings_on_changed_lines() {
+    let token = |n: &str| format!("ghp_abcdefghijklmnopqrstuvwxyz012345{n}");
+    let old = format!("const OLD_TOKEN = \"{}\";\n", token("6789"));
+    let dir = project(&[("src/a.js", old.as_bytes())]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["config", "user.email", "dev@example.com"]);
+    git(dir.path(), &["config", "user.name", "Dev"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "old"]);
+    let changed = format!("// header\n{old}const NEW_TOKEN = \"{}\";\n", token("9876"));
+    std::fs::write(dir.path().join("src/a.js"), changed).expect("write");
+
+    let all = json(&run(dir.path(), &["scan", "--format", "json"]));
+    assert_eq!(finding_paths(&all).len(), 2);
+    let output = run(dir.path(), &["scan", "--changed-since", "HEAD", "--format", "json"]);
+    let report = json(&output);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["start"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [3], "only the new token's line changed");
+
+    let bad = run(dir.path(), &["scan", "--changed-since", "no-such-ref"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--changed-since no-such-ref"), "{}", stderr(&bad));
+}
+
+#[test]
+fn changed_since_outside_a_git_repository_is_a_clear_error() {
+    let dir = project(&[("a.js", b"const a = 1;\n")]);
+    let output = run(dir.path(), &["scan", "--changed-since", "main"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not in a git repository"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -115,6 +115,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Report only findings on lines changed since this git ref (a branch,
+    /// tag or commit: `origin/main`), for pull-request checks.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+
     /// Parse every source file, even where no rule's lexical check asks for
     /// it: slower, for checking that the lexical tier loses no finding.
     #[arg(long, hide = true)]

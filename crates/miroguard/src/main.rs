@@ -9,6 +9,7 @@ use cli::{BaselineArgs, ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format,
 use miroguard_core::{Baseline, Config, ScanReport, Severity, StaleEntry};
 use miroguard_engine::{Engine, ScanOptions};
 use miroguard_report::OutputOptions;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -94,7 +95,18 @@ fn prepare(walk: &WalkArgs) -> Result<(Engine, ScanOptions)> {
 fn scan(args: ScanArgs) -> Result<u8> {
     let (mut engine, options) = prepare(&args.walk)?;
     engine.force_parse(args.parse_all);
+    let changed = match &args.changed_since {
+        Some(reference) => Some(changed_lines(&options.root, reference)?),
+        None => None,
+    };
     let mut report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+    if let Some(changed) = &changed {
+        report.findings.retain(|f| {
+            changed
+                .get(&f.path)
+                .is_some_and(|ranges| ranges.iter().any(|r| r.contains(&f.start.line)))
+        });
+    }
     if let Some(path) = &args.baseline {
         let baseline = Baseline::load(path)?;
         let stale = baseline.apply(&mut report.findings);
@@ -137,6 +149,64 @@ fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// The lines of each file (as displayed: relative to `root`) that changed
+/// since `reference`, from `git diff --unified=0`.
+fn changed_lines(root: &Path, reference: &str) -> Result<HashMap<String, Vec<std::ops::RangeInclusive<u32>>>> {
+    let inside = std::process::Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(root)
+        .output()
+        .context("--changed-since runs git, which could not be started")?;
+    if !inside.status.success() {
+        anyhow::bail!(
+            "--changed-since {reference}: {} is not in a git repository",
+            root.display()
+        );
+    }
+    let output = std::process::Command::new("git")
+        .args([
+            "diff",
+            "--unified=0",
+            "--no-color",
+            "--no-ext-diff",
+            "--relative",
+            reference,
+            "--",
+        ])
+        .current_dir(root)
+        .output()
+        .context("--changed-since runs git, which could not be started")?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr);
+        anyhow::bail!("--changed-since {reference}: git diff failed: {}", message.trim());
+    }
+    Ok(parse_diff(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// Changed line ranges per file of a `git diff --unified=0`.
+fn parse_diff(diff: &str) -> HashMap<String, Vec<std::ops::RangeInclusive<u32>>> {
+    let mut changed: HashMap<String, Vec<std::ops::RangeInclusive<u32>>> = HashMap::new();
+    let mut file: Option<String> = None;
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            // `+++ b/src/a.js`, or `+++ /dev/null` for a deleted file.
+            file = path.strip_prefix("b/").map(str::to_string);
+        } else if let (Some(hunk), Some(file)) = (line.strip_prefix("@@ "), &file) {
+            // `@@ -12,3 +14,5 @@`: five lines from 14 (a count of 0 adds none).
+            let Some(new) = hunk.split_whitespace().find_map(|part| part.strip_prefix('+')) else {
+                continue;
+            };
+            let (start, count) = new.split_once(',').unwrap_or((new, "1"));
+            if let (Ok(start), Ok(count)) = (start.parse::<u32>(), count.parse::<u32>()) {
+                if count > 0 {
+                    changed.entry(file.clone()).or_default().push(start..=start + count - 1);
+                }
+            }
+        }
+    }
+    changed
 }
 
 /// `miroguard baseline`: the current findings, written as a baseline file.
@@ -302,4 +372,17 @@ fn explain(id: &str) -> Result<u8> {
     writeln!(out, "- Documentation: {}\n", miroguard_core::rule_doc_url(&meta.id))?;
     writeln!(out, "{}", meta.help.trim())?;
     Ok(EXIT_CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_give_the_new_side_of_each_hunk() {
+        let diff = "diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/src/a.js\n@@ -3,0 +4,2 @@\n+x\n+y\n@@ -10 +12 @@\n-a\n+b\n@@ -20,2 +21,0 @@\n-c\n-d\n--- a/gone.js\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n";
+        let changed = parse_diff(diff);
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed["src/a.js"], [4..=5, 12..=12]);
+    }
 }
