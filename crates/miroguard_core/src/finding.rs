@@ -47,6 +47,10 @@ pub struct Finding {
     /// log): the places it passes, from where it comes from to the primary
     /// span, which is the last step. Empty for findings about one place.
     pub flow: Vec<FlowStep>,
+    /// For a finding an inline `miroguard-ignore` comment covers: the
+    /// comment's reason (empty when it gives none). Such findings are kept
+    /// apart in [`crate::ScanReport::suppressed`], for SARIF's `suppressions`.
+    pub suppression: Option<String>,
 }
 
 /// One place on the path of a value a flow finding is about.
@@ -103,6 +107,7 @@ impl Finding {
             snippet: None,
             class_dependence: None,
             flow: Vec::new(),
+            suppression: None,
         }
     }
 

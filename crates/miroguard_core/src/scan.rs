@@ -42,6 +42,9 @@ fn serialize_millis<S: serde::Serializer>(duration: &Duration, serializer: S) ->
 pub struct ScanReport {
     /// The findings.
     pub findings: Vec<Finding>,
+    /// Findings that inline comments suppress, with the reason in
+    /// [`Finding::suppression`]: not reported, but shown as suppressed in SARIF.
+    pub suppressed: Vec<Finding>,
     /// Files skipped or only partly analysed, and other things to know.
     pub notifications: Vec<Notification>,
     /// The rules that ran, sorted by id.

@@ -12,6 +12,8 @@ pub struct FileReport {
     /// When the file's class was not known, some may still depend on it
     /// (see [`Engine::resolve_file`]).
     pub findings: Vec<Finding>,
+    /// Findings inline comments suppress, completed like `findings`.
+    pub suppressed: Vec<Finding>,
     /// Things the user should know about the file (syntax errors, too-deep code).
     pub notifications: Vec<Notification>,
     /// Whether a front end parsed the file.
@@ -84,7 +86,7 @@ impl Engine {
             .iter()
             .find(|a| self.rule(a).id() == miroguard_rules::rules::unused_suppression::ID)
             .map(|a| a.severity);
-        suppress::apply(
+        let mut suppressed = suppress::apply(
             text,
             &mut findings,
             |id| self.registry.get(id).is_some(),
@@ -92,11 +94,14 @@ impl Engine {
             unused_severity,
         );
         finalize::finalize(context, text, &mut findings, &secret_spans);
+        finalize::finalize(context, text, &mut suppressed, &secret_spans);
         if let Some(class) = context.class {
             resolve::resolve_classes(&mut findings, |_| Some((class, None)));
+            resolve::resolve_classes(&mut suppressed, |_| Some((class, None)));
             resolve::apply_supersession(&mut findings, &self.supersedes);
         }
         report.findings = findings;
+        report.suppressed = suppressed;
         report
     }
 
@@ -105,6 +110,7 @@ impl Engine {
     /// (or go), and superseded findings go.
     pub fn resolve_file(&self, report: &mut FileReport, class: FileClass) {
         resolve::resolve_classes(&mut report.findings, |_| Some((class, None)));
+        resolve::resolve_classes(&mut report.suppressed, |_| Some((class, None)));
         resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
 }

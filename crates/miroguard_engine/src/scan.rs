@@ -37,6 +37,7 @@ const LOCKFILES: &[&str] = &[
 struct Outcome {
     display: String,
     findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
     notifications: Vec<Notification>,
     signals: Option<Signals>,
     scanned: bool,
@@ -278,6 +279,7 @@ impl Engine {
 
         let mut stats = ScanStats::default();
         let mut findings = Vec::new();
+        let mut suppressed = Vec::new();
         let mut files = Vec::with_capacity(outcomes.len());
         for outcome in outcomes {
             stats.files_scanned += u64::from(outcome.scanned);
@@ -285,6 +287,7 @@ impl Engine {
             stats.files_parsed += u64::from(outcome.parsed);
             stats.bytes_scanned += outcome.bytes;
             findings.extend(outcome.findings);
+            suppressed.extend(outcome.suppressed);
             notifications.extend(outcome.notifications);
             files.push((outcome.display, outcome.signals));
         }
@@ -298,13 +301,20 @@ impl Engine {
                 .get(path)
                 .map(|c| (c.class, c.reasons.first().map(String::as_str)))
         });
+        resolve::resolve_classes(&mut suppressed, |path| {
+            context
+                .get(path)
+                .map(|c| (c.class, c.reasons.first().map(String::as_str)))
+        });
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        suppressed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         resolve::apply_supersession(&mut findings, &self.supersedes);
         notifications.extend(conflict_notifications(&context));
         notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         stats.elapsed = started.elapsed();
         let report = ScanReport {
             findings,
+            suppressed,
             notifications,
             rules: self.enabled_rules(),
             stats,
@@ -382,6 +392,7 @@ impl Engine {
         Outcome {
             display: candidate.display.clone(),
             findings: report.findings,
+            suppressed: report.suppressed,
             notifications,
             signals: miroguard_context::extract(&candidate.display, &text),
             scanned: true,

@@ -5,7 +5,7 @@ use miroguard_core::{Finding, LineIndex, Severity};
 use miroguard_rules::rules::unused_suppression::ID as UNUSED;
 
 /// Removes findings covered by a `miroguard-ignore[...]` comment in `text`
-/// and, when the `unused-suppression` rule is on (`unused_severity`), adds
+/// (returning them, each with the comment's reason) and, when the `unused-suppression` rule is on (`unused_severity`), adds
 /// its findings for comments that name unknown rules, are malformed, or
 /// suppress nothing of an enabled rule.
 pub(crate) fn apply(
@@ -14,28 +14,36 @@ pub(crate) fn apply(
     is_known: impl Fn(&str) -> bool,
     is_active: impl Fn(&str) -> bool,
     unused_severity: Option<Severity>,
-) {
+) -> Vec<Finding> {
     if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
-        return;
+        return Vec::new();
     }
     let index = LineIndex::new(text);
     let (suppressions, malformed) = find_suppressions(text, &index);
     let mut used: Vec<Vec<bool>> = suppressions.iter().map(|s| vec![false; s.rules.len()]).collect();
-    findings.retain(|finding| {
+    let mut suppressed = Vec::new();
+    for finding in std::mem::take(findings) {
         let line = index.line_of(finding.span.start);
-        for (s, suppression) in suppressions.iter().enumerate() {
-            if suppression.target_line != line {
-                continue;
-            }
-            if let Some(r) = suppression.rules.iter().position(|(id, _)| *id == finding.rule) {
+        let covering = suppressions.iter().enumerate().find_map(|(s, suppression)| {
+            let r = suppression.rules.iter().position(|(id, _)| *id == finding.rule);
+            (suppression.target_line == line).then_some(r).flatten().map(|r| (s, r))
+        });
+        match covering {
+            Some((s, r)) => {
                 used[s][r] = true;
-                return false;
+                let reason = suppressions[s].reason.clone().unwrap_or_default();
+                suppressed.push(Finding {
+                    suppression: Some(reason),
+                    ..finding
+                });
             }
+            None => findings.push(finding),
         }
-        true
-    });
+    }
 
-    let Some(severity) = unused_severity else { return };
+    let Some(severity) = unused_severity else {
+        return suppressed;
+    };
     for (suppression, used) in suppressions.iter().zip(used) {
         for ((id, span), used) in suppression.rules.iter().zip(used) {
             let message = if !is_known(id) {
@@ -65,6 +73,7 @@ pub(crate) fn apply(
         );
     }
     findings.sort_by_key(|f| (f.span.start, f.span.end));
+    suppressed
 }
 
 #[cfg(test)]
@@ -126,7 +135,7 @@ mod tests {
     fn nothing_is_reported_when_the_rule_is_off() {
         let text = "B = 1 // miroguard-ignore[hardcoded-secret]\n";
         let mut findings = Vec::new();
-        apply(text, &mut findings, |_| true, |_| true, None);
+        let _ = apply(text, &mut findings, |_| true, |_| true, None);
         assert!(findings.is_empty());
     }
 }

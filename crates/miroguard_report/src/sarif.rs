@@ -63,9 +63,12 @@ fn log(report: &ScanReport, opts: &OutputOptions) -> sarif::Sarif {
         .rules(rules.iter().map(|rule| reporting_descriptor(rule)).collect::<Vec<_>>())
         .build();
 
+    // Inline-suppressed findings are results too, marked `inSource` with
+    // the comment's reason, so code scanning shows them as dismissed.
     let results: Vec<sarif::Result> = report
         .findings
         .iter()
+        .chain(&report.suppressed)
         .map(|finding| result(finding, rule_index.get(finding.rule.as_str()).copied(), opts))
         .collect();
 
@@ -185,6 +188,11 @@ fn result(finding: &Finding, rule_index: Option<usize>, opts: &OutputOptions) ->
         let mut location = step_location(finding, source, opts);
         location.id = Some(SOURCE_LOCATION_ID);
         result.related_locations = Some(vec![location]);
+    }
+    if let Some(reason) = &finding.suppression {
+        let mut suppression = sarif::Suppression::builder().kind(json!("inSource")).build();
+        suppression.justification = (!reason.trim().is_empty()).then(|| reason.trim().to_string());
+        result.suppressions = Some(vec![suppression]);
     }
     if !finding.fingerprint.is_empty() {
         result.partial_fingerprints = Some(BTreeMap::from([(

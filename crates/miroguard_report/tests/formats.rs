@@ -397,6 +397,7 @@ fn text_survives_odd_snippets() {
             clipped: false,
         });
         let report = ScanReport {
+            suppressed: Vec::new(),
             findings: vec![finding],
             rules: support::rules(),
             ..ScanReport::default()
@@ -406,4 +407,24 @@ fn text_survives_odd_snippets() {
         assert!(out.contains("┌─ odd.rs"), "{out}");
         sarif::to_string(&report, &OutputOptions::default()).expect("sarif");
     }
+}
+
+/// Inline-suppressed findings are SARIF results with an `inSource`
+/// suppression carrying the comment's reason, and nothing else shows them.
+#[test]
+fn suppressed_findings_are_sarif_results_marked_in_source() {
+    let mut report = support::small_report();
+    let mut suppressed = report.findings[0].clone();
+    suppressed.suppression = Some("revoked demo token".to_string());
+    report.suppressed = vec![suppressed];
+    let sarif: Value = serde_json::from_str(&sarif::to_string(&report, &OutputOptions::default()).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), report.findings.len() + 1);
+    let marked: Vec<&Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(marked.len(), 1);
+    assert_eq!(marked[0]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(marked[0]["suppressions"][0]["justification"], "revoked demo token");
+    let json: Value = serde_json::from_str(&json::to_string(&report, &OutputOptions::default()).unwrap()).unwrap();
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(report.findings.len()));
+    assert!(!text_of(&report, &OutputOptions::default()).contains("revoked demo token"));
 }

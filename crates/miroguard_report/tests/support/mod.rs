@@ -178,6 +178,7 @@ pub fn flow_finding() -> Finding {
 /// A report of the flow finding alone, for the flow snapshots.
 pub fn flow_report() -> ScanReport {
     ScanReport {
+        suppressed: Vec::new(),
         findings: vec![flow_finding()],
         rules: rules(),
         stats: ScanStats {
@@ -259,6 +260,7 @@ pub fn small_report() -> ScanReport {
     let mut findings = vec![weak, hardcoded, logged];
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     ScanReport {
+        suppressed: Vec::new(),
         findings,
         notifications: vec![
             notification(
