@@ -694,7 +694,7 @@ fn is_predicate(method: &str) -> bool {
 }
 
 /// Methods that convert a value without changing what it is made from.
-fn is_conversion(method: &str) -> bool {
+pub fn is_conversion(method: &str) -> bool {
     matches!(
         method,
         "toString"

@@ -1069,48 +1069,30 @@ fn passes_through(callee: &[&str], is_macro: bool) -> bool {
     )
 }
 
+/// Methods whose result carries the secret whole: the flow layer's
+/// conversions, plus the string and `Option` methods that keep a secret
+/// readable (`replace("Bearer ", "")`, `unwrap_or_default()`, `expose_secret()`).
 fn is_conversion_method(method: &str) -> bool {
-    matches!(
-        method,
-        "toString"
-            | "to_string"
-            | "to_owned"
-            | "into"
-            | "clone"
-            | "as_str"
-            | "as_ref"
-            | "as_deref"
-            | "as_bytes"
-            | "unwrap"
-            | "expect"
-            | "unwrap_or"
-            | "unwrap_or_default"
-            | "unwrap_or_else"
-            | "ok"
-            | "trim"
-            | "trim_start"
-            | "trim_end"
-            | "replace"
-            | "replaceAll"
-            | "split"
-            | "concat"
-            | "join"
-            | "toUpperCase"
-            | "toLowerCase"
-            | "to_uppercase"
-            | "to_lowercase"
-            | "valueOf"
-            | "toJSON"
-            | "to_str"
-            | "borrow"
-            | "deref"
-            | "slice"
-            | "substring"
-            | "substr"
-            | "padStart"
-            | "padEnd"
-            | "expose_secret"
-    )
+    miroguard_ir::flow::is_conversion(method)
+        || matches!(
+            method,
+            "as_deref"
+                | "unwrap_or"
+                | "unwrap_or_default"
+                | "unwrap_or_else"
+                | "ok"
+                | "trim_start"
+                | "trim_end"
+                | "replace"
+                | "replaceAll"
+                | "split"
+                | "concat"
+                | "join"
+                | "toJSON"
+                | "to_str"
+                | "deref"
+                | "expose_secret"
+        )
 }
 
 /// Where `needle` is written inside `around` (the whole of `around` when it is not).

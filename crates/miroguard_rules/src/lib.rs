@@ -69,13 +69,14 @@ pub struct FileInput<'a> {
 }
 
 /// Work shared by the rules that check one file: the secret scan that
-/// `hardcoded-secret` and `client-secret-in-browser-code` both run, and the
-/// value-flow index the crypto rules query.
+/// `hardcoded-secret` and `client-secret-in-browser-code` both run, the
+/// value-flow index the crypto and leak rules query, and the leak rules' context.
 #[derive(Debug, Default)]
 pub struct FileMemo<'a> {
     secrets_gate: std::cell::OnceCell<bool>,
     secrets: std::cell::OnceCell<Vec<secrets::scanner::SecretMatch>>,
     flow: std::cell::OnceCell<Flow<'a>>,
+    leak_context: std::cell::OnceCell<leak::LeakContext>,
 }
 
 impl<'a> FileMemo<'a> {
@@ -83,6 +84,12 @@ impl<'a> FileMemo<'a> {
     /// built by the first rule that asks.
     pub fn flow(&self, facts: &'a Facts, text: &'a str) -> &Flow<'a> {
         self.flow.get_or_init(|| Flow::new(facts, text))
+    }
+
+    /// What the file says about its secrets (authentication code, axios),
+    /// read by the first of the run-time leak rules that asks.
+    pub(crate) fn leak_context(&self, facts: &Facts, text: &str) -> leak::LeakContext {
+        *self.leak_context.get_or_init(|| leak::LeakContext::of(facts, text))
     }
 }
 

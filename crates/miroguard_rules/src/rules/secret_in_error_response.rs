@@ -12,7 +12,7 @@
 //! error type carries secrets is not known from its name).
 
 use crate::crypto::imported_from;
-use crate::leak::{LeakContext, LeakSource, Leaks, Purpose, SourceKind, is_error_name};
+use crate::leak::{LeakSource, Leaks, Purpose, SourceKind, is_error_name};
 use crate::syntax::{floor_char_boundary, is_ident_byte, line_of};
 use crate::{FileInput, Rule};
 use aho_corasick::AhoCorasick;
@@ -332,14 +332,7 @@ impl Rule for SecretInErrorResponse {
         if !responds && !secret_words {
             return false;
         }
-        if input.context.is_test || input.context.is_type_declarations() || !input.keywords.any() {
-            return false;
-        }
-        let rust = match input.context.language {
-            Language::Rust => true,
-            Language::JavaScript | Language::TypeScript | Language::Tsx => false,
-            Language::Text => return false,
-        };
+        let rust = input.context.language == Language::Rust;
         lexical::any_sink_mentions_leak(&self.needles, &self.needle_of, input.text, rust, secret_words)
     }
 
@@ -350,17 +343,10 @@ impl Rule for SecretInErrorResponse {
         if !crate::leak::checks_file(input) {
             return;
         }
-        if input.context.is_test {
-            return;
-        }
-        let rust = match input.context.language {
-            Language::Rust => true,
-            Language::JavaScript | Language::TypeScript | Language::Tsx => false,
-            Language::Text => return,
-        };
+        let rust = input.context.language == Language::Rust;
         let text = input.text;
         let flow = input.memo.flow(facts, text);
-        let leaks = Leaks::new(flow, LeakContext::of(facts, text), Purpose::Response);
+        let leaks = Leaks::new(flow, input.memo.leak_context(facts, text), Purpose::Response);
         let sinks = if rust { rust_sinks(flow) } else { js_sinks(flow) };
         let mut reported: Vec<Span> = Vec::new();
         for sink in &sinks {

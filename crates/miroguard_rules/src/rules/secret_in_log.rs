@@ -9,8 +9,7 @@
 //! redaction helper, a hash, a length or a first-characters slice are fine.
 
 use crate::leak::{
-    LazyContext, LeakContext, LeakSource, Leaks, Purpose, SECRET_WORDS, SinkNeedles, SourceKind, has_secret_word,
-    mentions_secret,
+    LazyContext, LeakSource, Leaks, Purpose, SECRET_WORDS, SinkNeedles, SourceKind, has_secret_word, mentions_secret,
 };
 use crate::syntax::line_of;
 use crate::{FileInput, Rule};
@@ -415,7 +414,7 @@ impl Rule for SecretInLog {
         }
         let language = input.context.language;
         let flow = input.memo.flow(facts, input.text);
-        let leaks = Leaks::new(flow, LeakContext::of(facts, input.text), Purpose::Log);
+        let leaks = Leaks::new(flow, input.memo.leak_context(facts, input.text), Purpose::Log);
         for call in &facts.calls {
             if facts.in_test_region(call.span) {
                 continue;

@@ -515,7 +515,7 @@ impl TokenInUrl {
         let context = LeakContext {
             // In a URL's query string, a bare `token` is a credential.
             auth: true,
-            ..LeakContext::of(facts, input.text)
+            ..input.memo.leak_context(facts, input.text)
         };
         let walker = Walker {
             rule: self,
@@ -1438,16 +1438,7 @@ impl Rule for TokenInUrl {
         if !crate::leak::checks_file(input) {
             return;
         }
-        if input.context.is_test {
-            return;
-        }
         let language = input.context.language;
-        if !matches!(
-            language,
-            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
-        ) {
-            return;
-        }
         let flow = input.memo.flow(facts, input.text);
         self.check_urls(input, facts, flow, findings);
         if language != Language::Rust {
