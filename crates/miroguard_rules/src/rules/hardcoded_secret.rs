@@ -108,7 +108,7 @@ impl HardcodedSecret {
             severity = severity.downgraded();
         }
         let message = match m.source {
-            GenericSource::Binding(_) => format!("Hardcoded secret in `{}`", m.name),
+            GenericSource::Binding(_) | GenericSource::UnparsedCode => format!("Hardcoded secret in `{}`", m.name),
             GenericSource::TextPair => format!("Secret value for `{}` committed in a text file", m.name),
             GenericSource::Comment => format!("Secret value for `{}` in a comment", m.name),
         };

@@ -17,8 +17,10 @@ use miroguard_ir::{BindingKind, Facts, Value};
 pub enum GenericSource {
     /// A string literal given to a name in code.
     Binding(BindingKind),
-    /// A `name = value` pair in a text file or unparsed source.
+    /// A `name = value` pair in a text file (or a source file no front end could parse).
     TextPair,
+    /// A `name = value` pair in the part of a parsed source file its syntax errors cover.
+    UnparsedCode,
     /// A `name = value` pair in a comment.
     Comment,
 }
@@ -122,6 +124,17 @@ pub fn in_facts(facts: &Facts, text: &str, out: &mut Vec<GenericMatch>) {
 /// Generic matches in a text file (or in unparsed source), from `name = value` pairs.
 pub fn in_text(text: &str, out: &mut Vec<GenericMatch>) {
     in_pairs(text, 0, GenericSource::TextPair, out);
+}
+
+/// [`in_text`] over the parts of a parsed file the parser could not make
+/// sense of (its syntax errors' spans): a half-typed line above a secret
+/// must not hide the secret's `name = "value"` from the check.
+pub fn in_unparsed(text: &str, regions: &[Span], out: &mut Vec<GenericMatch>) {
+    for region in regions {
+        if let Some(part) = text.get(region.start..region.end).filter(|part| !part.is_empty()) {
+            in_pairs(part, region.start, GenericSource::UnparsedCode, out);
+        }
+    }
 }
 
 fn in_pairs(text: &str, offset: usize, source: GenericSource, out: &mut Vec<GenericMatch>) {

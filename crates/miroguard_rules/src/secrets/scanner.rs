@@ -153,7 +153,11 @@ impl SecretScanner {
 
         let mut generic_matches = Vec::new();
         match input.facts {
-            Some(facts) => generic::in_facts(facts, input.text, &mut generic_matches),
+            Some(facts) => {
+                generic::in_facts(facts, input.text, &mut generic_matches);
+                let unparsed: Vec<Span> = facts.syntax_errors.iter().map(|e| e.span).collect();
+                generic::in_unparsed(input.text, &unparsed, &mut generic_matches);
+            }
             None if input.context.language == Language::Text || input.parse_failed => {
                 generic::in_text(input.text, &mut generic_matches)
             }
