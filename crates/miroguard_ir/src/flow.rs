@@ -97,8 +97,11 @@ pub struct Flow<'f> {
     text: &'f str,
     /// Bindings that give a plain name its value, by name, in source order.
     defs: HashMap<&'f str, Vec<BindingId>>,
-    /// Every holder with its extent.
+    /// Every holder with its extent, by where it starts.
     holders: Vec<(Span, Holder)>,
+    /// For each holder, the furthest any holder up to it in `holders` reaches:
+    /// no holder before one whose reach ends before a span can contain it.
+    holder_reach: Vec<usize>,
     /// The function (or module) scope each scope belongs to.
     function_of: Vec<ScopeId>,
     /// String literal and comment extents, sorted: occurrences there are not uses.
@@ -125,6 +128,7 @@ impl<'f> Flow<'f> {
         for (id, ret) in facts.returns.iter().enumerate() {
             holders.push((ret.span, Holder::Return(id as u32)));
         }
+        holders.sort_by_key(|(span, _)| span.start);
         let mut function_of = Vec::with_capacity(facts.scopes.len());
         for (id, scope) in facts.scopes.iter().enumerate() {
             let function = match (scope.kind, scope.parent) {
@@ -144,6 +148,13 @@ impl<'f> Flow<'f> {
             facts,
             text,
             defs,
+            holder_reach: holders
+                .iter()
+                .scan(0, |reach, (span, _)| {
+                    *reach = (*reach).max(span.end);
+                    Some(*reach)
+                })
+                .collect(),
             holders,
             function_of,
             inert,
@@ -526,7 +537,15 @@ impl<'f> Flow<'f> {
     /// The innermost holder around `at` in `function`, other than `itself`.
     fn holder_around(&self, at: Span, function: ScopeId, itself: Option<Holder>) -> Option<Holder> {
         let mut best: Option<(usize, Holder)> = None;
-        for (span, holder) in &self.holders {
+        // Backwards from the last holder that starts at or before `at`: a
+        // holder that contains `at` and starts at `s` is at least
+        // `at.end - s` long, so once that exceeds the best length found, no
+        // earlier holder can do better (each check is local, not a scan of the file).
+        let end = self.holders.partition_point(|(span, _)| span.start <= at.start);
+        for (index, (span, holder)) in self.holders[..end].iter().enumerate().rev() {
+            if self.holder_reach[index] < at.end || best.is_some_and(|(len, _)| at.end - span.start > len) {
+                break;
+            }
             if Some(*holder) == itself || !span.contains(at) || span.is_empty() {
                 continue;
             }

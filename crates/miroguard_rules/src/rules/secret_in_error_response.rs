@@ -22,6 +22,7 @@ use miroguard_ir::names::split_words;
 use miroguard_ir::sensitive::SensitiveKind;
 use miroguard_ir::{BindingKind, Call, Facts, ScopeId, ScopeKind, TemplatePart, Value};
 use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 
 /// The rule's id.
 pub const ID: &str = "secret-in-error-response";
@@ -772,8 +773,9 @@ fn js_sinks<'f>(flow: &Flow<'f>) -> Vec<Sink<'f>> {
     let facts = flow.facts();
     let text = flow.text();
     let mut sinks = Vec::new();
+    let statuses = ErrorStatuses::new(flow);
     for call in &facts.calls {
-        if let Some(sink) = js_response_call(flow, call).or_else(|| js_email_call(flow, call)) {
+        if let Some(sink) = js_response_call(flow, call, &statuses).or_else(|| js_email_call(flow, call)) {
             sinks.push(sink);
         }
     }
@@ -792,7 +794,7 @@ fn js_sinks<'f>(flow: &Flow<'f>) -> Vec<Sink<'f>> {
         }
         let span = Span::new(binding.span.start, binding.name_span.end);
         let error_response =
-            koa && (in_catch(flow, binding.scope) || status_set_before(flow, binding.scope, span.start));
+            koa && (in_catch(flow, binding.scope) || statuses.set_before(flow, binding.scope, span.start));
         sinks.push(Sink {
             channel: Channel::Response,
             name: compact(span.text(text)),
@@ -813,7 +815,7 @@ fn js_sinks<'f>(flow: &Flow<'f>) -> Vec<Sink<'f>> {
 /// A call that sends a response body: `res.json(x)`, `res.status(500).send(x)`,
 /// `reply.code(500).send(x)`, `NextResponse.json(x, init)`, `new Response(x, init)`,
 /// Hono's `c.json(x, 500)`, hapi's `h.response(x)`.
-fn js_response_call<'f>(flow: &Flow<'f>, call: &'f Call) -> Option<Sink<'f>> {
+fn js_response_call<'f>(flow: &Flow<'f>, call: &'f Call, statuses: &ErrorStatuses) -> Option<Sink<'f>> {
     let facts = flow.facts();
     let text = flow.text();
     let callee: Vec<&str> = call.callee.iter().map(String::as_str).collect();
@@ -822,8 +824,8 @@ fn js_response_call<'f>(flow: &Flow<'f>, call: &'f Call) -> Option<Sink<'f>> {
     let sink = |name: String, parts: Vec<&'f Value>, explicit: Option<bool>| {
         let error_response = explicit.unwrap_or_else(|| {
             in_catch(flow, call.scope)
-                || in_error_middleware(flow, call.scope)
-                || status_set_before(flow, call.scope, call.span.start)
+                || statuses.in_error_middleware(flow, call.scope)
+                || statuses.set_before(flow, call.scope, call.span.start)
         });
         Some(Sink {
             channel: Channel::Response,
@@ -962,28 +964,72 @@ fn init_status(facts: &Facts, init: Option<&Value>) -> Option<bool> {
     })
 }
 
-/// Whether an error status is set on the response earlier in the function:
-/// `ctx.status = 500`, `res.statusCode = 500`, `res.status(500);`, `res.writeHead(500)`.
-fn status_set_before(flow: &Flow<'_>, scope: ScopeId, at: usize) -> bool {
-    let facts = flow.facts();
-    let function = flow.function_of(scope);
-    let assigned = facts.bindings.iter().any(|b| {
-        b.kind == BindingKind::Assignment
-            && b.span.start < at
-            && flow.function_of(b.scope) == function
-            && matches!(b.path.last().map(String::as_str), Some("status" | "statusCode"))
-            && status_is_error(&b.value) == Some(true)
-    });
-    assigned
-        || facts.calls.iter().any(|c| {
-            c.span.start < at
-                && flow.function_of(c.scope) == function
-                && matches!(
-                    c.callee.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-                    ["res" | "response" | "reply", "status" | "writeHead" | "code"]
-                )
-                && c.args.first().and_then(status_is_error) == Some(true)
-        })
+/// What makes a response an error response, indexed once per file (every
+/// response call asks): where each function first sets an error status
+/// (`ctx.status = 500`, `res.statusCode = 500`, `res.status(500);`,
+/// `res.writeHead(500)`), and which functions are Express error middleware
+/// (four parameters, the first an error).
+struct ErrorStatuses {
+    first_set: HashMap<ScopeId, usize>,
+    error_middleware: HashSet<ScopeId>,
+}
+
+impl ErrorStatuses {
+    fn new(flow: &Flow<'_>) -> ErrorStatuses {
+        let facts = flow.facts();
+        let mut parameters: HashMap<ScopeId, Vec<(usize, &str)>> = HashMap::new();
+        for b in facts.bindings.iter().filter(|b| b.kind == BindingKind::Parameter) {
+            parameters
+                .entry(b.scope)
+                .or_default()
+                .push((b.name_span.start, &b.name));
+        }
+        let error_middleware = parameters
+            .into_iter()
+            .filter_map(|(function, mut names)| {
+                names.sort_unstable();
+                (names.len() == 4 && is_error_name(names[0].1)).then_some(function)
+            })
+            .collect();
+        let mut first: HashMap<ScopeId, usize> = HashMap::new();
+        let mut note = |scope: ScopeId, at: usize| {
+            let earliest = first.entry(flow.function_of(scope)).or_insert(at);
+            *earliest = (*earliest).min(at);
+        };
+        for b in &facts.bindings {
+            if b.kind == BindingKind::Assignment
+                && matches!(b.path.last().map(String::as_str), Some("status" | "statusCode"))
+                && status_is_error(&b.value) == Some(true)
+            {
+                note(b.scope, b.span.start);
+            }
+        }
+        for c in &facts.calls {
+            let response_status = matches!(
+                c.callee.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                ["res" | "response" | "reply", "status" | "writeHead" | "code"]
+            );
+            if response_status && c.args.first().and_then(status_is_error) == Some(true) {
+                note(c.scope, c.span.start);
+            }
+        }
+        ErrorStatuses {
+            first_set: first,
+            error_middleware,
+        }
+    }
+
+    /// Whether an error status is set in `scope`'s function before `at`.
+    fn set_before(&self, flow: &Flow<'_>, scope: ScopeId, at: usize) -> bool {
+        self.first_set
+            .get(&flow.function_of(scope))
+            .is_some_and(|&first| first < at)
+    }
+
+    /// Whether `scope` is in an Express error middleware `(err, req, res, next) => …`.
+    fn in_error_middleware(&self, flow: &Flow<'_>, scope: ScopeId) -> bool {
+        self.error_middleware.contains(&flow.function_of(scope))
+    }
 }
 
 /// An e-mail sent with nodemailer (`sendMail`), `@sendgrid/mail` or Resend:
@@ -1274,20 +1320,6 @@ fn in_catch(flow: &Flow<'_>, scope: ScopeId) -> bool {
         current = s.parent;
     }
     false
-}
-
-/// Whether `scope` is in an Express error middleware: a function whose
-/// parameters are `(err, req, res, next)`.
-fn in_error_middleware(flow: &Flow<'_>, scope: ScopeId) -> bool {
-    let facts = flow.facts();
-    let function = flow.function_of(scope);
-    let mut parameters: Vec<_> = facts
-        .bindings
-        .iter()
-        .filter(|b| b.kind == BindingKind::Parameter && b.scope == function)
-        .collect();
-    parameters.sort_by_key(|b| b.name_span.start);
-    parameters.len() == 4 && is_error_name(&parameters[0].name)
 }
 
 /// Whether the code at `at` in `scope` runs only in development: inside
