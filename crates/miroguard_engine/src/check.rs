@@ -3,6 +3,7 @@
 use crate::parse::parse;
 use crate::{Engine, finalize, resolve, suppress};
 use miroguard_core::{FileClass, FileContext, Finding, Notification};
+use miroguard_js::SyntaxTree;
 use miroguard_rules::{FileInput, FileMemo, KeywordHits};
 
 /// What checking one file produced.
@@ -23,6 +24,20 @@ pub struct FileReport {
 impl Engine {
     /// Checks `text` as the file described by `context`.
     pub fn check_text(&self, context: &FileContext, text: &str) -> FileReport {
+        self.check_text_reusing(context, text, None).0
+    }
+
+    /// [`Engine::check_text`] for an editor, which checks the same file
+    /// again after every change: a JS/TS file is parsed reusing `previous`,
+    /// the tree of the last version (with the edits since recorded in it),
+    /// and the new tree is returned for the next time. `None` when the file
+    /// was not parsed (no rule needed it) or is not JS/TS.
+    pub fn check_text_reusing(
+        &self,
+        context: &FileContext,
+        text: &str,
+        previous: Option<&SyntaxTree>,
+    ) -> (FileReport, Option<SyntaxTree>) {
         let hits = self.prefilter.scan(text);
         let rule_hits: Vec<Vec<bool>> = self
             .active
@@ -49,8 +64,10 @@ impl Engine {
                     .enumerate()
                     .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false, &gate_memo))));
         let mut report = FileReport::default();
+        let mut tree = None;
         let (facts, parse_failed) = if needs_facts {
-            let parsed = parse(context, text);
+            let parsed = parse(context, text, previous);
+            tree = parsed.tree;
             report.notifications = parsed.notifications;
             report.parsed = true;
             (parsed.facts, parsed.failed)
@@ -102,15 +119,21 @@ impl Engine {
         }
         report.findings = findings;
         report.suppressed = suppressed;
-        report
+        (report, tree)
     }
 
     /// Resolves what `check_text` left open for a file whose class was not
     /// known then: class-dependent findings take the severity for `class`
     /// (or go), and superseded findings go.
     pub fn resolve_file(&self, report: &mut FileReport, class: FileClass) {
-        resolve::resolve_classes(&mut report.findings, |_| Some((class, None)));
-        resolve::resolve_classes(&mut report.suppressed, |_| Some((class, None)));
+        self.resolve_file_because(report, class, None);
+    }
+
+    /// [`Engine::resolve_file`], with the reason the file has its class
+    /// (`loaded by index.html`), which findings that depend on it then carry.
+    pub fn resolve_file_because(&self, report: &mut FileReport, class: FileClass, reason: Option<&str>) {
+        resolve::resolve_classes(&mut report.findings, |_| Some((class, reason)));
+        resolve::resolve_classes(&mut report.suppressed, |_| Some((class, reason)));
         resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
 }

@@ -22,7 +22,8 @@ mod walk;
 
 pub use check::FileReport;
 pub use miroguard_context::{Classification, Conflict, ContextMap};
-pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanError, ScanOptions};
+pub use miroguard_js::{SyntaxTree, TextEdit as SyntaxEdit};
+pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanError, ScanOptions, leaves_out};
 
 use miroguard_core::{Config, ConfigError, EnabledRule, FileContext, Severity};
 use miroguard_rules::{Registry, Rule, RuleLoadError};

@@ -10,6 +10,8 @@ pub(crate) struct Parsed {
     /// Whether rules should fall back to their lexical checks.
     pub failed: bool,
     pub notifications: Vec<Notification>,
+    /// The JS/TS syntax tree, for reparsing the next version incrementally.
+    pub tree: Option<miroguard_js::SyntaxTree>,
 }
 
 fn notify(
@@ -31,8 +33,9 @@ fn notify(
 /// The front ends promise not to panic; a panic would still be a bug in
 /// them, so it is caught here and turned into a notification: one bad file
 /// never stops a scan or an editor session.
-pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
+pub(crate) fn parse(context: &FileContext, text: &str, previous: Option<&miroguard_js::SyntaxTree>) -> Parsed {
     let mut notifications = Vec::new();
+    let mut tree = None;
     let (facts, failed) = match context.language {
         Language::Rust => match catch_unwind(AssertUnwindSafe(|| miroguard_rust::lower(text))) {
             Ok(Ok(facts)) => (Some(facts), false),
@@ -68,8 +71,13 @@ pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
             }
         },
         language if language.is_js_family() => {
-            match catch_unwind(AssertUnwindSafe(|| miroguard_js::lower(text, language))) {
-                Ok(facts) => (Some(facts), false),
+            match catch_unwind(AssertUnwindSafe(|| {
+                miroguard_js::lower_reusing(text, language, previous)
+            })) {
+                Ok((facts, parsed)) => {
+                    tree = parsed;
+                    (Some(facts), false)
+                }
                 Err(_) => {
                     notifications.push(notify(
                         context,
@@ -115,5 +123,6 @@ pub(crate) fn parse(context: &FileContext, text: &str) -> Parsed {
         facts,
         failed,
         notifications,
+        tree,
     }
 }

@@ -26,7 +26,7 @@ const WORKER_STACK: usize = 64 * 1024 * 1024;
 /// Lockfiles hold integrity hashes that look like secrets to every detector;
 /// no rule reads them.
 #[rustfmt::skip]
-const LOCKFILES: &[&str] = &[
+pub(crate) const LOCKFILES: &[&str] = &[
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "deno.lock",
     "Cargo.lock", "Gemfile.lock", "composer.lock", "poetry.lock", "Pipfile.lock", "uv.lock", "go.sum",
     "gradle.lockfile", "flake.lock", "packages.lock.json", "pubspec.lock", "mix.lock", "Podfile.lock",

@@ -134,6 +134,29 @@ impl PathFilter {
     }
 }
 
+/// Whether a scan of `root` would leave out the file at `path` (absolute):
+/// hidden, generated, a lockfile, or excluded by `config`. The language
+/// server asks this for each document an editor opens, so a file the CLI
+/// never reports is not reported in the editor either.
+pub fn leaves_out(config: &Config, root: &Path, path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if crate::scan::LOCKFILES.contains(&name) {
+        return true;
+    }
+    let config_base = config
+        .base_dir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    let filter = PathFilter {
+        // The configuration was validated when it was loaded; a glob the
+        // matcher still rejects excludes nothing, as in no scan at all.
+        config_excludes: gitignore(&config_base, &config.exclude).ok().flatten(),
+        cli_excludes: None,
+        include_generated: false,
+    };
+    !filter.keep_explicit(path, root)
+}
+
 /// Hidden files that are read although hidden files are skipped.
 fn is_dotfile_with_secrets(name: &str) -> bool {
     name == ".env" || name.starts_with(".env.") || name == ".npmrc"

@@ -52,30 +52,95 @@ use tree_sitter::{Parser, Tree};
 ///
 /// Returns empty Facts for languages this front end does not parse (Rust, Text).
 pub fn lower(source: &str, language: Language) -> Facts {
+    lower_reusing(source, language, None).0
+}
+
+/// [`lower`], reusing the tree of an earlier version of the same file (with
+/// every edit since applied to it through [`SyntaxTree::edit`]): tree-sitter
+/// then reparses only what the edits touched. Also returns the new tree,
+/// for the next version. An editor re-checks a file on every keystroke;
+/// parsing is most of that work, and most of it is the same each time.
+pub fn lower_reusing(source: &str, language: Language, previous: Option<&SyntaxTree>) -> (Facts, Option<SyntaxTree>) {
     let Some(grammar) = grammar::grammar(language) else {
-        return Facts::default();
+        return (Facts::default(), None);
     };
-    match parse(source, language, &grammar.language) {
-        Some(tree) => lower::lower_tree(&tree, source, grammar),
-        None => Facts {
-            scopes: vec![Scope {
-                parent: None,
-                kind: ScopeKind::Module,
-                span: Span::new(0, source.len()),
-                name: None,
-            }],
-            syntax_errors: vec![SyntaxError {
-                span: Span::new(0, source.len()),
-                message: "the parser could not read this file".into(),
-            }],
-            ..Facts::default()
-        },
+    let previous = previous.filter(|tree| tree.language == language).map(|tree| &tree.tree);
+    match parse(source, language, &grammar.language, previous) {
+        Some(tree) => {
+            let facts = lower::lower_tree(&tree, source, grammar);
+            (facts, Some(SyntaxTree { tree, language }))
+        }
+        None => (
+            Facts {
+                scopes: vec![Scope {
+                    parent: None,
+                    kind: ScopeKind::Module,
+                    span: Span::new(0, source.len()),
+                    name: None,
+                }],
+                syntax_errors: vec![SyntaxError {
+                    span: Span::new(0, source.len()),
+                    message: "the parser could not read this file".into(),
+                }],
+                ..Facts::default()
+            },
+            None,
+        ),
+    }
+}
+
+/// The syntax tree of one version of a file, kept to parse the next version
+/// incrementally. Cheap to clone (the tree is shared).
+#[derive(Clone)]
+pub struct SyntaxTree {
+    tree: Tree,
+    language: Language,
+}
+
+impl std::fmt::Debug for SyntaxTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyntaxTree")
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One replacement in a text, in bytes and in (row, byte column) points,
+/// rows counted at `\n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    /// Where the replaced bytes start.
+    pub start: usize,
+    /// Where they ended, before the edit.
+    pub old_end: usize,
+    /// Where the inserted bytes end, after the edit.
+    pub new_end: usize,
+    /// `start` as a point.
+    pub start_point: (usize, usize),
+    /// `old_end` as a point in the old text.
+    pub old_end_point: (usize, usize),
+    /// `new_end` as a point in the new text.
+    pub new_end_point: (usize, usize),
+}
+
+impl SyntaxTree {
+    /// Records `edit` in the tree, so that it matches the edited text.
+    pub fn edit(&mut self, edit: &TextEdit) {
+        let point = |(row, column)| tree_sitter::Point { row, column };
+        self.tree.edit(&tree_sitter::InputEdit {
+            start_byte: edit.start,
+            old_end_byte: edit.old_end,
+            new_end_byte: edit.new_end,
+            start_position: point(edit.start_point),
+            old_end_position: point(edit.old_end_point),
+            new_end_position: point(edit.new_end_point),
+        });
     }
 }
 
 /// Parses with this thread's parser for `language`, created on first use:
 /// creating a parser costs more than parsing a small file.
-fn parse(source: &str, language: Language, grammar: &tree_sitter::Language) -> Option<Tree> {
+fn parse(source: &str, language: Language, grammar: &tree_sitter::Language, previous: Option<&Tree>) -> Option<Tree> {
     thread_local! {
         static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
     }
@@ -90,12 +155,12 @@ fn parse(source: &str, language: Language, grammar: &tree_sitter::Language) -> O
             Some(parser) => parser,
             empty => empty.insert(new_parser(grammar)?),
         };
-        Some(parser.parse(source, None))
+        Some(parser.parse(source, previous))
     });
     match parsed {
         Some(tree) => tree,
         // Only reached if the thread-local is unavailable (thread teardown).
-        None => new_parser(grammar)?.parse(source, None),
+        None => new_parser(grammar)?.parse(source, previous),
     }
 }
 
