@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it (.ci/run) on a clean clone.
 #
 # Installs what the tests drive from outside Rust into .cache/ (Microsoft's
-# SARIF Multitool from npm, pre-commit from PyPI), then runs formatting and lint checks and every
-# test of the workspace, with the external checks required rather than skipped.
+# SARIF Multitool from npm, pre-commit and pytest-lsp from PyPI), then runs
+# formatting and lint checks and every test of the workspace, with the
+# external checks required rather than skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ MIROGUARD_SARIF_MULTITOOL="$(scripts/install-sarif-multitool.sh)"
 export MIROGUARD_SARIF_MULTITOOL
 MIROGUARD_PRE_COMMIT="$(scripts/install-pre-commit.sh)"
 export MIROGUARD_PRE_COMMIT
+MIROGUARD_PYTEST_LSP="$(scripts/install-pytest-lsp.sh)"
+export MIROGUARD_PYTEST_LSP
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

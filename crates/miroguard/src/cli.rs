@@ -43,6 +43,24 @@ pub enum Command {
         /// The rule id, e.g. `hardcoded-secret`.
         rule: String,
     },
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp(LspArgs),
+}
+
+/// Options of the language server (editor settings can change them too).
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Milliseconds to wait after the last change before checking a document.
+    #[arg(long, value_name = "MS", default_value_t = 150)]
+    pub debounce: u64,
+
+    /// Worker threads that check documents [default: one per core, at most 4].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Accepted for editors that pass it (VS Code's client does); stdio is the only transport.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 /// Which files to look at, shared by `scan` and `classify`.

@@ -5,7 +5,9 @@ mod progress;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{BaselineArgs, ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format, ListFormat, ScanArgs, WalkArgs};
+use cli::{
+    BaselineArgs, ClassifyArgs, Cli, ColorChoice, Command, FailOn, Format, ListFormat, LspArgs, ScanArgs, WalkArgs,
+};
 use miroguard_core::{Baseline, Config, ScanReport, Severity, StaleEntry};
 use miroguard_engine::{Engine, ScanOptions};
 use miroguard_report::OutputOptions;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Classify(args)) => classify(args),
         Some(Command::Baseline(args)) => write_baseline(args),
+        Some(Command::Lsp(args)) => lsp(args),
         None => scan(cli.scan),
     };
     match result {
@@ -149,6 +152,24 @@ fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
     Ok(exit_code(&report, args.fail_on))
+}
+
+fn lsp(args: LspArgs) -> Result<u8> {
+    let mut options = miroguard_lsp::ServerOptions {
+        debounce: std::time::Duration::from_millis(args.debounce),
+        ..miroguard_lsp::ServerOptions::default()
+    };
+    if let Some(threads) = args.threads {
+        options.threads = threads.max(1);
+    }
+    match miroguard_lsp::run_stdio(options) {
+        Ok(()) => Ok(EXIT_CLEAN),
+        // The protocol's exit code for `exit` without `shutdown`, and for a client that vanished.
+        Err(miroguard_lsp::ServerError::ExitWithoutShutdown | miroguard_lsp::ServerError::Disconnected) => {
+            Ok(EXIT_FINDINGS)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The lines of each file (as displayed: relative to `root`) that changed

@@ -43,7 +43,7 @@ pub enum Error {
 }
 
 /// What code of `class` is, as the text note and the SARIF message say it.
-pub(crate) fn class_description(class: FileClass) -> &'static str {
+pub fn class_description(class: FileClass) -> &'static str {
     match class {
         FileClass::Browser => "browser code",
         FileClass::Isomorphic => "browser and server code",
@@ -56,7 +56,7 @@ pub(crate) fn class_description(class: FileClass) -> &'static str {
 /// What a format shows of `step`'s message. Rules promise that flow messages
 /// never hold the secret; should one break that promise, the secret is shown
 /// redacted here like everywhere else (the raw value is read only to find it).
-pub(crate) fn flow_step_message<'a>(finding: &Finding, step: &'a FlowStep, opts: &OutputOptions) -> Cow<'a, str> {
+pub fn flow_step_message<'a>(finding: &Finding, step: &'a FlowStep, opts: &OutputOptions) -> Cow<'a, str> {
     let leaked = finding
         .secret
         .as_deref()
