@@ -147,3 +147,13 @@ async def test_excluded_and_generated_files_get_no_diagnostics(client, tmp_path)
         path = write(tmp_path, relative, f'const miroClientSecret = "{SECRET}";\n')
         document = open_file(client, path)
         assert (await published(client, document)).diagnostics == [], relative
+
+
+async def test_a_git_ignored_env_file_is_not_reported_as_committed(client, tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".gitignore", ".env\n")
+    await initialize(client, tmp_path)
+    ignored = open_file(client, write(tmp_path, ".env", "MIRO_CLIENT_SECRET=92m5QQkYOqQAVW3ToA33wQzahGImaHt8\n"))
+    committed = open_file(client, write(tmp_path, ".env.production", "MIRO_CLIENT_SECRET=92m5QQkYOqQAVW3ToA33wQzahGImaHt8\n"))
+    assert "dotenv-file-committed" not in [d.code for d in (await published(client, ignored)).diagnostics]
+    assert "dotenv-file-committed" in [d.code for d in (await published(client, committed)).diagnostics]

@@ -71,6 +71,15 @@ pub(crate) fn wants_ignore_status(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
+/// Whether git would ignore `path` (absolute) in a tree scanned from
+/// `root`, for the files whose status a rule reads (secrets files). The
+/// language server asks for each document it checks: an editor opens
+/// git-ignored `.env` files, which must not be reported as committed.
+pub fn is_git_ignored(root: &Path, path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    wants_ignore_status(name) && GitIgnoreOracle::new(root).is_ignored(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

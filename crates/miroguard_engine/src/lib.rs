@@ -21,6 +21,7 @@ mod suppress;
 mod walk;
 
 pub use check::FileReport;
+pub use gitignored::is_git_ignored;
 pub use miroguard_context::{Classification, Conflict, ContextMap};
 pub use miroguard_js::{SyntaxTree, TextEdit as SyntaxEdit};
 pub use walk::{DEFAULT_MAX_FILE_SIZE, ScanError, ScanOptions, leaves_out};

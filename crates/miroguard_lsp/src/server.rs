@@ -94,6 +94,7 @@ struct Job {
     version: i32,
     text: String,
     display: String,
+    git_ignored: bool,
     engine: Arc<Engine>,
     class: Option<(FileClass, Option<String>)>,
     skipped: bool,
@@ -212,7 +213,8 @@ fn check(job: Job) -> Checked {
         (Vec::new(), None)
     } else {
         catch_unwind(AssertUnwindSafe(|| {
-            let context = FileContext::from_display_path(job.display.clone());
+            let mut context = FileContext::from_display_path(job.display.clone());
+            context.git_ignored = job.git_ignored;
             let (mut report, tree) = job.engine.check_text_reusing(&context, &job.text, job.tree.as_ref());
             let (class, reason) = job.class.clone().unwrap_or((FileClass::Unknown, None));
             job.engine.resolve_file_because(&mut report, class, reason.as_deref());
@@ -704,15 +706,16 @@ impl Server {
         }
         let path = open.path.clone();
         let language_id = open.language_id.clone();
-        let (engine, display, skipped, class) = match &path {
+        let (engine, display, skipped, class, git_ignored) = match &path {
             Some(path) => {
                 let workspace = self.workspace_for(path);
                 let display = workspace.display(path);
                 let skipped = workspace.leaves_out(path);
                 let class = workspace.class_of(&display);
-                (workspace.engine.clone(), display, skipped, class)
+                let git_ignored = workspace.git_ignores(path);
+                (workspace.engine.clone(), display, skipped, class, git_ignored)
             }
-            None => (self.fallback.clone(), untitled_name(&language_id), false, None),
+            None => (self.fallback.clone(), untitled_name(&language_id), false, None, false),
         };
         self.next_token += 1;
         let token = self.next_token;
@@ -727,6 +730,7 @@ impl Server {
             version: open.document.version,
             text: open.document.text.clone(),
             display,
+            git_ignored,
             engine,
             class,
             skipped,

@@ -121,6 +121,11 @@ impl Workspace {
         }
     }
 
+    /// Whether git ignores `path` (for the rules about committed secrets files).
+    pub fn git_ignores(&self, path: &Path) -> bool {
+        miroguard_engine::is_git_ignored(&self.root, path)
+    }
+
     /// Whether a scan of this workspace would leave `path` out.
     pub fn leaves_out(&self, path: &Path) -> bool {
         miroguard_engine::leaves_out(self.engine.config(), &self.root, path)
