@@ -706,16 +706,19 @@ impl Server {
         }
         let path = open.path.clone();
         let language_id = open.language_id.clone();
+        let too_large = open.document.text.len() as u64 > miroguard_engine::DEFAULT_MAX_FILE_SIZE;
         let (engine, display, skipped, class, git_ignored) = match &path {
             Some(path) => {
                 let workspace = self.workspace_for(path);
                 let display = workspace.display(path);
-                let skipped = workspace.leaves_out(path);
+                // As in a scan: files a scan would skip, and files larger than
+                // a scan reads by default, get no diagnostics.
+                let skipped = workspace.leaves_out(path) || too_large;
                 let class = workspace.class_of(&display);
                 let git_ignored = workspace.git_ignores(path);
                 (workspace.engine.clone(), display, skipped, class, git_ignored)
             }
-            None => (self.fallback.clone(), untitled_name(&language_id), false, None, false),
+            None => (self.fallback.clone(), untitled_name(&language_id), too_large, None, false),
         };
         self.next_token += 1;
         let token = self.next_token;
