@@ -70,6 +70,9 @@ pub struct FileContext {
     /// Whether a `.gitignore` rule excludes the file (only computed for files
     /// where a rule asks, such as `.env` files scanned with `--no-ignore`).
     pub git_ignored: bool,
+    /// The library versions of the package the file belongs to (its nearest
+    /// `package.json` or `Cargo.toml`, and their lockfile), when known.
+    pub dependencies: Option<std::sync::Arc<crate::Dependencies>>,
 }
 
 impl FileContext {
@@ -82,6 +85,7 @@ impl FileContext {
             is_test: is_test_path(&display_path),
             class: None,
             git_ignored: false,
+            dependencies: None,
             display_path,
         }
     }

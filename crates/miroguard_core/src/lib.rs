@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod dependencies;
 pub mod finding;
 pub mod language;
 pub mod redact;
@@ -21,6 +22,7 @@ pub mod suppression;
 
 pub use baseline::{Baseline, BaselineError, StaleEntry};
 pub use config::{Config, ConfigError, ContextOverrides, RuleLevels};
+pub use dependencies::{Dependencies, Resolved, Version};
 pub use finding::{Finding, FlowStep, Notification, NotificationKind, RunsIn, Snippet};
 pub use language::{FileContext, Language};
 pub use rule_meta::{Precision, RuleMeta};

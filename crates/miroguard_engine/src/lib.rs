@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod check;
+mod dependencies;
 mod finalize;
 mod gitignored;
 mod parse;
@@ -21,6 +22,7 @@ mod suppress;
 mod walk;
 
 pub use check::FileReport;
+pub use dependencies::DependencyIndex;
 pub use gitignored::is_git_ignored;
 pub use miroguard_context::{Classification, Conflict, ContextMap};
 pub use miroguard_js::{SyntaxTree, TextEdit as SyntaxEdit};

@@ -2,6 +2,7 @@
 //! classification needs from it, then classify the tree and resolve the
 //! findings that depend on where their file runs.
 
+use crate::dependencies::DependencyIndex;
 use crate::gitignored::{GitIgnoreOracle, wants_ignore_status};
 use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, normalize, thread_count};
 use crate::{Engine, resolve};
@@ -269,11 +270,12 @@ impl Engine {
         let discovered = discover(&self.config, options)?;
         let mut notifications = discovered.notifications;
         let oracle = GitIgnoreOracle::new(&root);
+        let dependencies = DependencyIndex::new();
         let outcomes = run_parallel(
             &discovered.candidates,
             thread_count(options),
             progress,
-            |candidate| self.scan_file(candidate, options, &oracle),
+            |candidate| self.scan_file(candidate, options, &oracle, &dependencies),
             Outcome::internal_error,
         );
 
@@ -368,7 +370,13 @@ impl Engine {
         Ok((context, notifications))
     }
 
-    fn scan_file(&self, candidate: &Candidate, options: &ScanOptions, oracle: &GitIgnoreOracle) -> Outcome {
+    fn scan_file(
+        &self,
+        candidate: &Candidate,
+        options: &ScanOptions,
+        oracle: &GitIgnoreOracle,
+        dependencies: &DependencyIndex,
+    ) -> Outcome {
         if is_lockfile(candidate) {
             return Outcome {
                 display: candidate.display.clone(),
@@ -380,6 +388,7 @@ impl Engine {
             Err(skipped) => return *skipped,
         };
         let mut context = FileContext::from_display_path(candidate.display.clone());
+        context.dependencies = dependencies.for_file(&candidate.path, context.language);
         // The walk already dropped git-ignored files unless it was told not to,
         // or the file was named on the command line.
         if options.no_ignore || candidate.explicit {

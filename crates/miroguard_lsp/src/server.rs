@@ -95,6 +95,7 @@ struct Job {
     text: String,
     display: String,
     git_ignored: bool,
+    dependencies: Option<Arc<miroguard_core::Dependencies>>,
     engine: Arc<Engine>,
     class: Option<(FileClass, Option<String>)>,
     skipped: bool,
@@ -215,6 +216,7 @@ fn check(job: Job) -> Checked {
         catch_unwind(AssertUnwindSafe(|| {
             let mut context = FileContext::from_display_path(job.display.clone());
             context.git_ignored = job.git_ignored;
+            context.dependencies = job.dependencies.clone();
             let (mut report, tree) = job.engine.check_text_reusing(&context, &job.text, job.tree.as_ref());
             let (class, reason) = job.class.clone().unwrap_or((FileClass::Unknown, None));
             job.engine.resolve_file_because(&mut report, class, reason.as_deref());
@@ -707,7 +709,7 @@ impl Server {
         let path = open.path.clone();
         let language_id = open.language_id.clone();
         let too_large = open.document.text.len() as u64 > miroguard_engine::DEFAULT_MAX_FILE_SIZE;
-        let (engine, display, skipped, class, git_ignored) = match &path {
+        let (engine, display, skipped, class, git_ignored, dependencies) = match &path {
             Some(path) => {
                 let workspace = self.workspace_for(path);
                 let display = workspace.display(path);
@@ -716,9 +718,25 @@ impl Server {
                 let skipped = workspace.leaves_out(path) || too_large;
                 let class = workspace.class_of(&display);
                 let git_ignored = workspace.git_ignores(path);
-                (workspace.engine.clone(), display, skipped, class, git_ignored)
+                let language = miroguard_core::Language::from_path(path);
+                let dependencies = workspace.dependencies.for_file(path, language);
+                (
+                    workspace.engine.clone(),
+                    display,
+                    skipped,
+                    class,
+                    git_ignored,
+                    dependencies,
+                )
             }
-            None => (self.fallback.clone(), untitled_name(&language_id), too_large, None, false),
+            None => (
+                self.fallback.clone(),
+                untitled_name(&language_id),
+                too_large,
+                None,
+                false,
+                None,
+            ),
         };
         self.next_token += 1;
         let token = self.next_token;
@@ -734,6 +752,7 @@ impl Server {
             text: open.document.text.clone(),
             display,
             git_ignored,
+            dependencies,
             engine,
             class,
             skipped,

@@ -3,7 +3,7 @@
 //! classification of its files once the background pass has made it.
 
 use miroguard_core::{Config, ConfigError, FileClass, Level};
-use miroguard_engine::{ContextMap, Engine, EngineError};
+use miroguard_engine::{ContextMap, DependencyIndex, Engine, EngineError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +64,8 @@ pub struct Workspace {
     /// Bumped on every reload, so a classification of an older
     /// configuration is not taken for the current one.
     pub generation: u64,
+    /// Library versions by package (read again on every reload).
+    pub dependencies: DependencyIndex,
 }
 
 impl Workspace {
@@ -106,6 +108,7 @@ impl Workspace {
             engine,
             context: None,
             generation,
+            dependencies: DependencyIndex::new(),
         }
     }
 
