@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod cookie;
 mod crypto;
 #[cfg(test)]
 mod hand_facts;
@@ -19,6 +20,7 @@ mod registry;
 pub mod rules;
 pub mod secrets;
 mod syntax;
+mod tls;
 
 pub use registry::{Registry, RuleLoadError};
 

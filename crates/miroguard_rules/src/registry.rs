@@ -2,15 +2,20 @@
 
 use crate::Rule;
 use crate::rules::client_secret_in_browser_code::ClientSecretInBrowserCode;
+use crate::rules::cookie_missing_httponly::CookieMissingHttponly;
+use crate::rules::cookie_missing_secure::CookieMissingSecure;
 use crate::rules::dotenv_file_committed::DotenvFileCommitted;
 use crate::rules::hardcoded_secret::{self, HardcodedSecret};
 use crate::rules::hardcoded_signing_key::HardcodedSigningKey;
 use crate::rules::insecure_random_key::InsecureRandomKey;
 use crate::rules::jwt_not_verified::JwtNotVerified;
 use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
+use crate::rules::plain_http_url::PlainHttpUrl;
 use crate::rules::secret_in_error_response::SecretInErrorResponse;
 use crate::rules::secret_in_log::SecretInLog;
 use crate::rules::static_iv_or_key::StaticIvOrKey;
+use crate::rules::tls_verification_disabled::TlsVerificationDisabled;
+use crate::rules::tls_version_below_1_2::TlsVersionBelow12;
 use crate::rules::token_in_url::TokenInUrl;
 use crate::rules::unused_suppression::{self, UnusedSuppression};
 use crate::rules::weak_cipher::WeakCipher;
@@ -120,6 +125,21 @@ impl Registry {
         ));
         rules.push(Box::new(
             TokenInUrl::new().map_err(|e| builtin("rules/token-in-url.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            PlainHttpUrl::new().map_err(|e| builtin("rules/plain-http-url.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            CookieMissingHttponly::new().map_err(|e| builtin("rules/cookie-missing-httponly.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            CookieMissingSecure::new().map_err(|e| builtin("rules/cookie-missing-secure.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            TlsVerificationDisabled::new().map_err(|e| builtin("rules/tls-verification-disabled.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            TlsVersionBelow12::new().map_err(|e| builtin("rules/tls-version-below-1-2.toml")(&e))?,
         ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));
