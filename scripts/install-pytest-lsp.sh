@@ -18,7 +18,8 @@ stamp="$prefix/requirements.txt"
 
 say() { printf 'install-pytest-lsp: %s\n' "$*" >&2; }
 
-if [[ -x $exe ]] && cmp -s "$requirements" "$stamp"; then
+# A venv moved from elsewhere has a stale interpreter path: run it to be sure.
+if [[ -x $exe ]] && cmp -s "$requirements" "$stamp" && "$exe" --version >/dev/null 2>&1; then
     printf '%s\n' "$exe"
     exit 0
 fi

@@ -320,6 +320,31 @@ fn damaged_fixtures_never_panic_any_rule() {
     assert!(checked > 1000, "only {checked} damaged sources were checked");
 }
 
+/// The editor runs a file's rules on two threads: every fixture source must
+/// give exactly what the sequential run gives, in the same order.
+#[test]
+fn parallel_rules_find_what_sequential_rules_find() {
+    let sequential = Engine::new(Config::default()).expect("engine builds");
+    let mut parallel = Engine::new(Config::default()).expect("engine builds");
+    parallel.parallel_rules(true);
+    let mut files = Vec::new();
+    all_files(&fixtures_dir(), &mut files);
+    let mut with_findings = 0;
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let display = file.to_string_lossy().replace('\\', "/");
+        let context = miroguard_core::FileContext::from_display_path(display.clone());
+        let expected = sequential.check_text(&context, &text);
+        let found = parallel.check_text(&context, &text);
+        assert_eq!(found.findings, expected.findings, "{display}");
+        assert_eq!(found.suppressed, expected.suppressed, "{display}");
+        with_findings += usize::from(!expected.findings.is_empty());
+    }
+    assert!(with_findings > 50, "only {with_findings} fixture files have findings");
+}
+
 /// `text` cut at eight points, without its first closing bracket, and with
 /// its middle line doubled.
 fn damaged_versions(text: &str) -> Vec<String> {

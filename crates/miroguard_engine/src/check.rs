@@ -77,18 +77,27 @@ impl Engine {
 
         // Made after the Facts it may index (the value-flow layer borrows them).
         let check_memo = FileMemo::default();
-        let mut findings = Vec::new();
-        for (i, active) in self.active.iter().enumerate() {
+        let run_rule = |i: usize| {
+            let active = &self.active[i];
             let rule = self.rule(active);
-            let start = findings.len();
-            rule.check(&input_for(i, facts.as_ref(), parse_failed, &check_memo), &mut findings);
+            let mut found = Vec::new();
+            rule.check(&input_for(i, facts.as_ref(), parse_failed, &check_memo), &mut found);
             let default = rule.default_severity();
             let shift = |severity: miroguard_core::Severity| severity.shifted(default, active.severity);
-            for finding in &mut findings[start..] {
+            for finding in &mut found {
                 finding.severity = shift(finding.severity);
                 finding.class_dependence = finding.class_dependence.map(|dependence| dependence.map(shift));
             }
-        }
+            found
+        };
+        let per_rule = if self.parallel_rules && self.active.len() > 1 {
+            run_split(self.active.len(), &run_rule)
+        } else {
+            (0..self.active.len()).map(run_rule).collect()
+        };
+        // In rule order whichever thread ran them, so the order of findings
+        // on the same span is the same as in a sequential run.
+        let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
         findings.sort_by_key(|f| (f.span.start, f.span.end));
 
         let secret_spans: Vec<_> = findings
@@ -136,4 +145,43 @@ impl Engine {
         resolve::resolve_classes(&mut report.suppressed, |_| Some((class, reason)));
         resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
+}
+
+/// Runs `run(0..count)` on this thread and one more, each taking the next
+/// rule when it is done with one (the rules' costs differ by orders of
+/// magnitude), and returns the results by index. The second thread gets the
+/// workers' large stack; a panic there is raised here, where the caller's
+/// guard catches it.
+fn run_split(count: usize, run: &(dyn Fn(usize) -> Vec<Finding> + Sync)) -> Vec<Vec<Finding>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= count {
+                return done;
+            }
+            done.push((i, run(i)));
+        }
+    };
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .stack_size(crate::scan::WORKER_STACK)
+            .spawn_scoped(scope, take);
+        let mut results: Vec<Vec<Finding>> = vec![Vec::new(); count];
+        for (i, found) in take() {
+            results[i] = found;
+        }
+        if let Ok(handle) = other {
+            match handle.join() {
+                Ok(theirs) => {
+                    for (i, found) in theirs {
+                        results[i] = found;
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    })
 }

@@ -61,6 +61,7 @@ pub struct Engine {
     active: Vec<ActiveRule>,
     prefilter: Prefilter,
     force_parse: bool,
+    parallel_rules: bool,
     /// Active rules' `supersedes` lists, by rule id.
     supersedes: std::collections::HashMap<String, Vec<String>>,
 }
@@ -126,6 +127,7 @@ impl Engine {
             active,
             prefilter,
             force_parse: false,
+            parallel_rules: false,
             supersedes,
         })
     }
@@ -134,6 +136,13 @@ impl Engine {
     /// it. Slower; for tests that prove the lexical tier loses no finding.
     pub fn force_parse(&mut self, on: bool) {
         self.force_parse = on;
+    }
+
+    /// Runs the rules on two threads for each file checked. Not for scans
+    /// (they run files in parallel already), but for an editor, where one
+    /// file is checked at a time and the user waits for it.
+    pub fn parallel_rules(&mut self, on: bool) {
+        self.parallel_rules = on;
     }
 
     /// The configuration this engine was built from.

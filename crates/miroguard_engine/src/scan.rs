@@ -22,7 +22,7 @@ const BINARY_PROBE: usize = 8 * 1024;
 
 /// Worker threads parse deeply nested code; the front ends bound their own
 /// recursion, and this bounds what a parser library might still need.
-const WORKER_STACK: usize = 64 * 1024 * 1024;
+pub(crate) const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 /// Lockfiles hold integrity hashes that look like secrets to every detector;
 /// no rule reads them.

@@ -152,6 +152,8 @@ fn build(config: &Config, settings: &Settings) -> Result<Arc<Engine>, EngineErro
     // an editor reparses incrementally, which costs less than the gates.
     // (The fixture tests prove both tiers find the same.)
     engine.force_parse(true);
+    // One document is checked at a time while the user waits: use a second core.
+    engine.parallel_rules(true);
     Ok(Arc::new(engine))
 }
 

@@ -75,10 +75,10 @@ pub struct FileInput<'a> {
 /// value-flow index the crypto and leak rules query, and the leak rules' context.
 #[derive(Debug, Default)]
 pub struct FileMemo<'a> {
-    secrets_gate: std::cell::OnceCell<bool>,
-    secrets: std::cell::OnceCell<Vec<secrets::scanner::SecretMatch>>,
-    flow: std::cell::OnceCell<Flow<'a>>,
-    leak_context: std::cell::OnceCell<leak::LeakContext>,
+    secrets_gate: std::sync::OnceLock<bool>,
+    secrets: std::sync::OnceLock<Vec<secrets::scanner::SecretMatch>>,
+    flow: std::sync::OnceLock<Flow<'a>>,
+    leak_context: std::sync::OnceLock<leak::LeakContext>,
 }
 
 impl<'a> FileMemo<'a> {
