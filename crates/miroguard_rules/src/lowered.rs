@@ -36,6 +36,29 @@ pub(crate) fn check(rule: &dyn Rule, path: &str, source: &str) -> Vec<(usize, Se
         .collect()
 }
 
+/// [`check`], in line order (the engine sorts findings; a rule need not).
+pub(crate) fn check_sorted(rule: &dyn Rule, path: &str, source: &str) -> Vec<(usize, Severity, String)> {
+    let mut found = check(rule, path, source);
+    found.sort_by_key(|f| f.0);
+    found
+}
+
+/// The findings of `rule` on a text file (`package.json`, a Dockerfile),
+/// which it must check without Facts.
+pub(crate) fn check_text(rule: &dyn Rule, path: &str, text: &str) -> Vec<(usize, Severity, String)> {
+    let context = FileContext::from_display_path(path);
+    let hits = keyword_hits(rule, text);
+    let memo = FileMemo::default();
+    let input = input(&context, text, &hits, &memo);
+    assert!(!rule.needs_facts(&input), "{path} is checked without Facts");
+    let mut findings = Vec::new();
+    rule.check(&input, &mut findings);
+    findings
+        .into_iter()
+        .map(|f| (crate::syntax::line_of(text, f.span.start), f.severity, f.message))
+        .collect()
+}
+
 fn keyword_hits(rule: &dyn Rule, source: &str) -> Vec<bool> {
     let lower = source.to_ascii_lowercase();
     rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect()

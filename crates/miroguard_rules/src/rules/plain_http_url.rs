@@ -1193,19 +1193,17 @@ impl Rule for PlainHttpUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lowered::{check, needs_facts};
+    use crate::lowered::{check, check_sorted, needs_facts};
 
     fn rule() -> PlainHttpUrl {
         PlainHttpUrl::new().expect("rule loads")
     }
 
     fn lines(path: &str, source: &str) -> Vec<(usize, Severity)> {
-        let mut found: Vec<(usize, Severity)> = check(&rule(), path, source)
+        check_sorted(&rule(), path, source)
             .into_iter()
             .map(|(l, s, _)| (l, s))
-            .collect();
-        found.sort_by_key(|(line, _)| *line);
-        found
+            .collect()
     }
 
     #[test]

@@ -581,9 +581,8 @@ impl Rule for TlsVersionBelow12 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lowered::check;
-    use crate::{FileMemo, KeywordHits};
-    use miroguard_core::{FileContext, Severity};
+    use crate::lowered::{check_sorted, check_text};
+    use miroguard_core::Severity;
 
     fn rule() -> TlsVersionBelow12 {
         TlsVersionBelow12::new().expect("built-in rule loads")
@@ -593,11 +592,8 @@ mod tests {
     const W: Severity = Severity::Warning;
     const N: Severity = Severity::Note;
 
-    /// The findings in line order (the engine sorts them; the rule need not).
     fn sorted(path: &str, source: &str) -> Vec<(usize, Severity, String)> {
-        let mut found = check(&rule(), path, source);
-        found.sort_by_key(|f| f.0);
-        found
+        check_sorted(&rule(), path, source)
     }
 
     fn lines(path: &str, source: &str) -> Vec<(usize, Severity)> {
@@ -609,26 +605,7 @@ mod tests {
     }
 
     fn text_findings(path: &str, text: &str) -> Vec<(usize, Severity, String)> {
-        let rule = rule();
-        let context = FileContext::from_display_path(path);
-        let lower = text.to_ascii_lowercase();
-        let hits: Vec<bool> = rule.keywords().iter().map(|k| lower.contains(k.as_str())).collect();
-        let memo = FileMemo::default();
-        let input = FileInput {
-            context: &context,
-            text,
-            keywords: KeywordHits::new(&hits),
-            facts: None,
-            parse_failed: false,
-            memo: &memo,
-        };
-        assert!(!rule.needs_facts(&input));
-        let mut findings = Vec::new();
-        rule.check(&input, &mut findings);
-        findings
-            .into_iter()
-            .map(|f| (crate::syntax::line_of(text, f.span.start), f.severity, f.message))
-            .collect()
+        check_text(&rule(), path, text)
     }
 
     #[test]
