@@ -291,6 +291,11 @@ impl Write {
 /// write or a session middleware in it, and — for writes that are not a
 /// session middleware's — a word that can make a cookie sensitive.
 pub(crate) fn applies(input: &FileInput<'_>) -> bool {
+    // Both cookie rules ask, before the parse and again at the check.
+    *input.memo.cookie_gate.get_or_init(|| gate(input))
+}
+
+fn gate(input: &FileInput<'_>) -> bool {
     if !matches!(
         input.context.language,
         Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Rust
@@ -435,8 +440,13 @@ const ENVIRONMENT_WORDS: &[&str] = &[
     "localhost", "https", "ssl", "tls", "protocol", "test", "testing", "cfg",
 ];
 
-/// Every sensitive cookie `facts` (lowered from `input`'s text) writes.
-pub(crate) fn writes<'a>(input: &FileInput<'a>, facts: &'a Facts) -> Vec<Write> {
+/// Every sensitive cookie `facts` (lowered from `input`'s text) writes,
+/// found once per file for both cookie rules.
+pub(crate) fn writes<'a>(input: &FileInput<'a>, facts: &'a Facts) -> &'a [Write] {
+    input.memo.cookie_writes.get_or_init(|| find_writes(input, facts))
+}
+
+fn find_writes<'a>(input: &FileInput<'a>, facts: &'a Facts) -> Vec<Write> {
     let flow = input.memo.flow(facts, input.text);
     let cx = Cx::new(facts, input.text, flow, input.context.language == Language::Rust);
     let mut out = Vec::new();

@@ -72,13 +72,16 @@ pub struct FileInput<'a> {
 
 /// Work shared by the rules that check one file: the secret scan that
 /// `hardcoded-secret` and `client-secret-in-browser-code` both run, the
-/// value-flow index the crypto and leak rules query, and the leak rules' context.
+/// value-flow index the crypto and leak rules query, the leak rules' context,
+/// and the cookie writes both cookie rules judge.
 #[derive(Debug, Default)]
 pub struct FileMemo<'a> {
     secrets_gate: std::sync::OnceLock<bool>,
     secrets: std::sync::OnceLock<Vec<secrets::scanner::SecretMatch>>,
     flow: std::sync::OnceLock<Flow<'a>>,
     leak_context: std::sync::OnceLock<leak::LeakContext>,
+    cookie_gate: std::sync::OnceLock<bool>,
+    cookie_writes: std::sync::OnceLock<Vec<cookie::Write>>,
 }
 
 impl<'a> FileMemo<'a> {

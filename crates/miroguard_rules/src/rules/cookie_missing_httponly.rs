@@ -166,7 +166,7 @@ impl Rule for CookieMissingHttponly {
             return;
         };
         for write in cookie::writes(input, facts) {
-            if let Some(verdict) = judge(&write, input.text) {
+            if let Some(verdict) = judge(write, input.text) {
                 findings.push(
                     Finding::new(ID, verdict.severity, verdict.span, verdict.message)
                         .with_help(verdict.help)

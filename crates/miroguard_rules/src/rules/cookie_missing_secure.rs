@@ -224,7 +224,7 @@ impl Rule for CookieMissingSecure {
             return;
         };
         for write in cookie::writes(input, facts) {
-            if let Some(verdict) = judge(&write, input.text, input.context.dependencies.as_deref()) {
+            if let Some(verdict) = judge(write, input.text, input.context.dependencies.as_deref()) {
                 findings.push(
                     Finding::new(ID, verdict.severity, verdict.span, verdict.message)
                         .with_help(verdict.help)
