@@ -67,6 +67,8 @@ pub struct FileContext {
     /// (an editor with a classified workspace). The CLI classifies after
     /// reading the tree and resolves class-dependent findings then.
     pub class: Option<crate::runtime::FileClass>,
+    /// Why the file has `class` (`loaded by index.html`), for the findings that depend on it.
+    pub class_reason: Option<String>,
     /// Whether a `.gitignore` rule excludes the file (only computed for files
     /// where a rule asks, such as `.env` files scanned with `--no-ignore`).
     pub git_ignored: bool,
@@ -84,6 +86,7 @@ impl FileContext {
             language: Language::from_path(path),
             is_test: is_test_path(&display_path),
             class: None,
+            class_reason: None,
             git_ignored: false,
             dependencies: None,
             display_path,

@@ -24,19 +24,31 @@ pub struct FileReport {
 impl Engine {
     /// Checks `text` as the file described by `context`.
     pub fn check_text(&self, context: &FileContext, text: &str) -> FileReport {
-        self.check_text_reusing(context, text, None).0
+        self.check(context, text, None, false).0
     }
 
     /// [`Engine::check_text`] for an editor, which checks the same file
-    /// again after every change: a JS/TS file is parsed reusing `previous`,
-    /// the tree of the last version (with the edits since recorded in it),
-    /// and the new tree is returned for the next time. `None` when the file
-    /// was not parsed (no rule needed it) or is not JS/TS.
+    /// again after every change: a JS/TS file is parsed and lowered reusing
+    /// `previous`, the tree of the last version (with the edits since
+    /// recorded in it), and the new tree is returned for the next time.
+    /// `None` when the file was not parsed (no rule needed it) or is not JS/TS.
+    /// Hand over the only copy of `previous`: its facts are then updated in
+    /// place rather than copied.
     pub fn check_text_reusing(
         &self,
         context: &FileContext,
         text: &str,
-        previous: Option<&SyntaxTree>,
+        previous: Option<SyntaxTree>,
+    ) -> (FileReport, Option<SyntaxTree>) {
+        self.check(context, text, previous, true)
+    }
+
+    fn check(
+        &self,
+        context: &FileContext,
+        text: &str,
+        previous: Option<SyntaxTree>,
+        keep_tree: bool,
     ) -> (FileReport, Option<SyntaxTree>) {
         let hits = self.prefilter.scan(text);
         let rule_hits: Vec<Vec<bool>> = self
@@ -66,7 +78,7 @@ impl Engine {
         let mut report = FileReport::default();
         let mut tree = None;
         let (facts, parse_failed) = if needs_facts {
-            let parsed = parse(context, text, previous);
+            let parsed = parse(context, text, previous, keep_tree);
             tree = parsed.tree;
             report.notifications = parsed.notifications;
             report.parsed = true;
@@ -81,7 +93,7 @@ impl Engine {
             let active = &self.active[i];
             let rule = self.rule(active);
             let mut found = Vec::new();
-            rule.check(&input_for(i, facts.as_ref(), parse_failed, &check_memo), &mut found);
+            rule.check(&input_for(i, facts.as_deref(), parse_failed, &check_memo), &mut found);
             let default = rule.default_severity();
             let shift = |severity: miroguard_core::Severity| severity.shifted(default, active.severity);
             for finding in &mut found {
@@ -119,13 +131,16 @@ impl Engine {
             |id| self.is_active(id),
             unused_severity,
         );
-        finalize::finalize(context, text, &mut findings, &secret_spans);
-        finalize::finalize(context, text, &mut suppressed, &secret_spans);
+        // Before finalizing, which costs most per finding: in browser code a
+        // server-only rule's findings go.
         if let Some(class) = context.class {
-            resolve::resolve_classes(&mut findings, |_| Some((class, None)));
-            resolve::resolve_classes(&mut suppressed, |_| Some((class, None)));
+            let reason = context.class_reason.as_deref();
+            resolve::resolve_classes(&mut findings, |_| Some((class, reason)));
+            resolve::resolve_classes(&mut suppressed, |_| Some((class, reason)));
             resolve::apply_supersession(&mut findings, &self.supersedes);
         }
+        finalize::finalize(context, text, &mut findings, &secret_spans);
+        finalize::finalize(context, text, &mut suppressed, &secret_spans);
         report.findings = findings;
         report.suppressed = suppressed;
         (report, tree)

@@ -3,10 +3,11 @@
 use miroguard_core::{FileContext, Language, LineIndex, Notification, NotificationKind, Severity, Span};
 use miroguard_ir::Facts;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 pub(crate) struct Parsed {
     /// The Facts, unless the file could not be parsed.
-    pub facts: Option<Facts>,
+    pub facts: Option<Arc<Facts>>,
     /// Whether rules should fall back to their lexical checks.
     pub failed: bool,
     pub notifications: Vec<Notification>,
@@ -28,17 +29,24 @@ fn notify(
     notification
 }
 
-/// Parses `text` with the front end for the file's language.
+/// Parses `text` with the front end for the file's language. With
+/// `keep_tree` (an editor, which checks the file again after each change),
+/// a JS/TS file's tree is returned, and `previous` is the last version's.
 ///
 /// The front ends promise not to panic; a panic would still be a bug in
 /// them, so it is caught here and turned into a notification: one bad file
 /// never stops a scan or an editor session.
-pub(crate) fn parse(context: &FileContext, text: &str, previous: Option<&miroguard_js::SyntaxTree>) -> Parsed {
+pub(crate) fn parse(
+    context: &FileContext,
+    text: &str,
+    previous: Option<miroguard_js::SyntaxTree>,
+    keep_tree: bool,
+) -> Parsed {
     let mut notifications = Vec::new();
     let mut tree = None;
     let (facts, failed) = match context.language {
         Language::Rust => match catch_unwind(AssertUnwindSafe(|| miroguard_rust::lower(text))) {
-            Ok(Ok(facts)) => (Some(facts), false),
+            Ok(Ok(facts)) => (Some(Arc::new(facts)), false),
             Ok(Err(miroguard_rust::ParseFailure::Syntax { span, message })) => {
                 notifications.push(notify(
                     context,
@@ -72,7 +80,11 @@ pub(crate) fn parse(context: &FileContext, text: &str, previous: Option<&mirogua
         },
         language if language.is_js_family() => {
             match catch_unwind(AssertUnwindSafe(|| {
-                miroguard_js::lower_reusing(text, language, previous)
+                if keep_tree {
+                    miroguard_js::lower_reusing(text, language, previous)
+                } else {
+                    (Arc::new(miroguard_js::lower(text, language)), None)
+                }
             })) {
                 Ok((facts, parsed)) => {
                     tree = parsed;

@@ -36,6 +36,7 @@ mod bindings;
 mod calls;
 mod errors;
 mod grammar;
+mod incremental;
 mod lower;
 mod strings;
 mod values;
@@ -46,55 +47,109 @@ mod tests;
 use miroguard_core::Language;
 use miroguard_ir::{Facts, Scope, ScopeKind, Span, SyntaxError};
 use std::cell::RefCell;
+use std::sync::Arc;
 use tree_sitter::{Parser, Tree};
 
 /// Parse `source` as `language` (JavaScript incl. JSX, TypeScript, or Tsx) and lower it to Facts.
 ///
 /// Returns empty Facts for languages this front end does not parse (Rust, Text).
 pub fn lower(source: &str, language: Language) -> Facts {
-    lower_reusing(source, language, None).0
-}
-
-/// [`lower`], reusing the tree of an earlier version of the same file (with
-/// every edit since applied to it through [`SyntaxTree::edit`]): tree-sitter
-/// then reparses only what the edits touched. Also returns the new tree,
-/// for the next version. An editor re-checks a file on every keystroke;
-/// parsing is most of that work, and most of it is the same each time.
-pub fn lower_reusing(source: &str, language: Language, previous: Option<&SyntaxTree>) -> (Facts, Option<SyntaxTree>) {
     let Some(grammar) = grammar::grammar(language) else {
-        return (Facts::default(), None);
+        return Facts::default();
     };
-    let previous = previous.filter(|tree| tree.language == language).map(|tree| &tree.tree);
-    match parse(source, language, &grammar.language, previous) {
-        Some(tree) => {
-            let facts = lower::lower_tree(&tree, source, grammar);
-            (facts, Some(SyntaxTree { tree, language }))
-        }
-        None => (
-            Facts {
-                scopes: vec![Scope {
-                    parent: None,
-                    kind: ScopeKind::Module,
-                    span: Span::new(0, source.len()),
-                    name: None,
-                }],
-                syntax_errors: vec![SyntaxError {
-                    span: Span::new(0, source.len()),
-                    message: "the parser could not read this file".into(),
-                }],
-                ..Facts::default()
-            },
-            None,
-        ),
+    match parse(source, language, &grammar.language, None) {
+        Some(tree) => lower::lower_tree(&tree, source, grammar),
+        None => unparsable(source),
     }
 }
 
-/// The syntax tree of one version of a file, kept to parse the next version
-/// incrementally. Cheap to clone (the tree is shared).
+/// [`lower`] for the next version of a file whose last version gave
+/// `previous` (with every edit since applied to it through
+/// [`SyntaxTree::edit`]). tree-sitter reparses only what the edits touched,
+/// and only the top-level statements they touched are lowered again; the
+/// other statements' facts are taken from the last version. Also returns
+/// the new version's tree, for the next time. An editor re-checks a file on
+/// every keystroke; most of that work is the same each time.
+pub fn lower_reusing(
+    source: &str,
+    language: Language,
+    previous: Option<SyntaxTree>,
+) -> (Arc<Facts>, Option<SyntaxTree>) {
+    let Some(grammar) = grammar::grammar(language) else {
+        return (Arc::new(Facts::default()), None);
+    };
+    let previous = previous.filter(|tree| tree.language == language);
+    let Some(tree) = parse(
+        source,
+        language,
+        &grammar.language,
+        previous.as_ref().map(|tree| &tree.tree),
+    ) else {
+        return (Arc::new(unparsable(source)), None);
+    };
+    let reuse = previous.and_then(|previous| {
+        let last = previous.lowered?;
+        // The facts are changed in place when nothing else holds them (an
+        // editor hands the last version over), and copied otherwise.
+        let Lowered { text, facts, segments } = Arc::try_unwrap(last).unwrap_or_else(|shared| Lowered::clone(&shared));
+        let facts = Arc::try_unwrap(facts).unwrap_or_else(|shared| Facts::clone(&shared));
+        Some(incremental::Reuse::new(
+            &text,
+            &previous.tree,
+            facts,
+            segments,
+            source,
+            &tree,
+        ))
+    });
+    let (facts, segments) = lower::lower_program(&tree, source, grammar, reuse);
+    let facts = Arc::new(facts);
+    let lowered = Lowered {
+        text: source.into(),
+        facts: Arc::clone(&facts),
+        segments,
+    };
+    let tree = SyntaxTree {
+        tree,
+        language,
+        lowered: Some(Arc::new(lowered)),
+    };
+    (facts, Some(tree))
+}
+
+/// The Facts of a file the parser gave up on.
+fn unparsable(source: &str) -> Facts {
+    Facts {
+        scopes: vec![Scope {
+            parent: None,
+            kind: ScopeKind::Module,
+            span: Span::new(0, source.len()),
+            name: None,
+        }],
+        syntax_errors: vec![SyntaxError {
+            span: Span::new(0, source.len()),
+            message: "the parser could not read this file".into(),
+        }],
+        ..Facts::default()
+    }
+}
+
+/// The syntax tree of one version of a file, and what it was lowered to,
+/// kept to parse and lower the next version incrementally. Cheap to clone
+/// (all is shared).
 #[derive(Clone)]
 pub struct SyntaxTree {
     tree: Tree,
     language: Language,
+    lowered: Option<Arc<Lowered>>,
+}
+
+/// One version of a file as lowered.
+#[derive(Clone)]
+struct Lowered {
+    text: Box<str>,
+    facts: Arc<Facts>,
+    segments: Vec<incremental::Segment>,
 }
 
 impl std::fmt::Debug for SyntaxTree {

@@ -10,6 +10,7 @@
 
 use crate::errors;
 use crate::grammar::{Fd, Grammar, K};
+use crate::incremental::{Marks, Reuse, Segment};
 use crate::strings::Mode;
 use miroguard_ir::{
     Binding, BindingId, BindingKind, Comment, Facts, MAX_NESTING, Return, Scope, ScopeId, ScopeKind, Span, StrId,
@@ -48,31 +49,87 @@ pub(crate) struct Lowerer<'s, 't> {
 
 /// Lowers a parsed file.
 pub(crate) fn lower_tree(tree: &Tree, source: &str, grammar: &'static Grammar) -> Facts {
+    lower_program(tree, source, grammar, None).0
+}
+
+/// Lowers a parsed file statement by statement, taking the facts of the
+/// statements `reuse` says are unchanged from the last version instead of
+/// lowering them again. Also returns where each top-level statement's facts
+/// are, for the next version.
+///
+/// A top-level statement's facts depend only on its own subtree (and on how
+/// many facts come before it, which numbers them), so the facts of a file are
+/// those of its statements in order, however each was obtained.
+pub(crate) fn lower_program(
+    tree: &Tree,
+    source: &str,
+    grammar: &'static Grammar,
+    reuse: Option<Reuse>,
+) -> (Facts, Vec<Segment>) {
     let root = tree.root_node();
+    let mut cursor = root.walk();
+    let statements: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+    let (kept_before, kept_after) = reuse.as_ref().map_or((0, 0), |reuse| reuse.unchanged(&statements));
+    let (facts, mut segments, tail) = match reuse {
+        Some(reuse) => {
+            let (facts, segments, tail) = reuse.split(kept_before, kept_after, source.len());
+            (facts, segments, Some(tail))
+        }
+        None => {
+            let module = Scope {
+                parent: None,
+                kind: ScopeKind::Module,
+                span: Span::new(0, source.len()),
+                name: None,
+            };
+            let facts = Facts {
+                scopes: vec![module],
+                ..Facts::default()
+            };
+            (facts, Vec::with_capacity(statements.len()), None)
+        }
+    };
     let mut lowerer = Lowerer {
         src: source,
         g: grammar,
-        facts: Facts::default(),
+        facts,
         scope: 0,
         depth: 0,
-        cursor: root.walk(),
+        cursor,
         kids: Vec::new(),
         spine: Vec::new(),
         last_module_call: None,
     };
-    lowerer.facts.scopes.push(Scope {
-        parent: None,
-        kind: ScopeKind::Module,
-        span: Span::new(0, source.len()),
-        name: None,
-    });
-    lowerer.node(root, false);
+    let entered = lowerer.enter(root);
+    for &statement in &statements[kept_before..statements.len() - kept_after] {
+        let start = Marks::of(&lowerer.facts);
+        let earlier_hit = lowerer.facts.depth_limit_hit.take();
+        lowerer.last_module_call = None;
+        if entered {
+            lowerer.node(statement, false);
+        }
+        let depth_hit = lowerer.facts.depth_limit_hit;
+        lowerer.facts.depth_limit_hit = earlier_hit.or(depth_hit);
+        segments.push(Segment {
+            span: span(statement),
+            kind: statement.kind_id(),
+            start,
+            depth_hit,
+        });
+    }
+    if entered {
+        lowerer.leave();
+    }
     let mut facts = lowerer.facts;
+    if let Some(tail) = tail {
+        tail.append(&mut facts, &mut segments);
+    }
     facts.syntax_errors = errors::syntax_errors(root, source);
     // Comments trailing a node are recorded after the node's contents; the
-    // sort is linear on the nearly sorted list.
+    // sort is linear on the nearly sorted list, and keeps each statement's
+    // comments where its segment says (statements do not overlap).
     facts.comments.sort_by_key(|comment| comment.span.start);
-    facts
+    (facts, segments)
 }
 
 /// The byte span of `node`.

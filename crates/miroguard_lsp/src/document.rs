@@ -323,7 +323,7 @@ mod tests {
             if let (Some(tree), Some(edit)) = (&mut tree, edit) {
                 tree.edit(&edit);
             }
-            let (incremental, new_tree) = engine.check_text_reusing(&context, &doc.text, tree.as_ref());
+            let (incremental, new_tree) = engine.check_text_reusing(&context, &doc.text, tree.take());
             let fresh = engine.check_text(&context, &doc.text);
             assert_eq!(incremental.findings, fresh.findings, "step {step}: {:?}", doc.text);
             assert_eq!(
@@ -331,9 +331,7 @@ mod tests {
                 "step {step}: {:?}",
                 doc.text
             );
-            if new_tree.is_some() {
-                tree = new_tree;
-            }
+            tree = new_tree;
         }
     }
 }

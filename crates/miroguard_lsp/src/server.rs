@@ -21,7 +21,7 @@ use lsp_types::{
     WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use miroguard_core::{FileClass, FileContext, Finding};
-use miroguard_engine::{Engine, SyntaxTree};
+use miroguard_engine::{Engine, SyntaxEdit, SyntaxTree};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
@@ -100,7 +100,8 @@ struct Job {
     class: Option<(FileClass, Option<String>)>,
     skipped: bool,
     encoding: Encoding,
-    /// The last version's syntax tree, edited to match this text.
+    /// The last version's syntax tree, edited to match this text. The job
+    /// holds the only copy, so its facts are updated in place.
     tree: Option<SyntaxTree>,
 }
 
@@ -127,9 +128,20 @@ struct Open {
     /// What was last published, so a recheck that changes nothing (after
     /// the classification arrives, say) is not sent again.
     published: Option<(i32, Vec<Diagnostic>)>,
-    /// The syntax tree of the last parse, with every change since recorded
-    /// in it, so the next check reparses only what changed.
-    tree: Option<SyntaxTree>,
+    /// The syntax tree of the last parse, so the next check reparses (and
+    /// lowers again) only what changed.
+    tree: TreeState,
+}
+
+/// Where an open document's last syntax tree is.
+enum TreeState {
+    /// There is none: not parsed yet, not JS/TS, or the whole text was replaced.
+    Gone,
+    /// Here, with every change since recorded in it.
+    Here(SyntaxTree),
+    /// With the running check, which returns the tree of the version it
+    /// checks; the changes made since are kept to record in that one.
+    Lent(Vec<SyntaxEdit>),
 }
 
 #[derive(PartialEq, Eq)]
@@ -217,9 +229,10 @@ fn check(job: Job) -> Checked {
             let mut context = FileContext::from_display_path(job.display.clone());
             context.git_ignored = job.git_ignored;
             context.dependencies = job.dependencies.clone();
-            let (mut report, tree) = job.engine.check_text_reusing(&context, &job.text, job.tree.as_ref());
             let (class, reason) = job.class.clone().unwrap_or((FileClass::Unknown, None));
-            job.engine.resolve_file_because(&mut report, class, reason.as_deref());
+            context.class = Some(class);
+            context.class_reason = reason;
+            let (report, tree) = job.engine.check_text_reusing(&context, &job.text, job.tree);
             (report.findings, tree)
         }))
         .unwrap_or_default()
@@ -550,7 +563,7 @@ impl Server {
                 running: None,
                 findings: None,
                 published: None,
-                tree: None,
+                tree: TreeState::Gone,
             },
         );
     }
@@ -562,13 +575,11 @@ impl Server {
             return; // a change to a document that was never opened
         };
         for change in params.content_changes {
-            match open.document.apply(change, encoding) {
-                Some(edit) => {
-                    if let Some(tree) = &mut open.tree {
-                        tree.edit(&edit);
-                    }
-                }
-                None => open.tree = None,
+            match (open.document.apply(change, encoding), &mut open.tree) {
+                (Some(edit), TreeState::Here(tree)) => tree.edit(&edit),
+                (Some(edit), TreeState::Lent(edits)) => edits.push(edit),
+                (Some(_), TreeState::Gone) => {}
+                (None, _) => open.tree = TreeState::Gone,
             }
         }
         open.document.version = params.text_document.version;
@@ -582,7 +593,7 @@ impl Server {
         if let Some(open) = self.documents.get_mut(&uri) {
             if let Some(text) = params.text {
                 if text != open.document.text {
-                    open.tree = None;
+                    open.tree = TreeState::Gone;
                 }
                 open.document.text = text;
             }
@@ -642,12 +653,18 @@ impl Server {
                     return; // closed and opened again since
                 }
                 open.running = None;
+                open.tree = match (std::mem::replace(&mut open.tree, TreeState::Gone), checked.tree) {
+                    (TreeState::Lent(edits), Some(mut tree)) => {
+                        for edit in &edits {
+                            tree.edit(edit);
+                        }
+                        TreeState::Here(tree)
+                    }
+                    _ => TreeState::Gone,
+                };
                 if checked.version != open.document.version {
-                    // Changed since; the newer text has its own check due, and
-                    // the tree kept (with the edits since) is still the right one.
-                    return;
+                    return; // changed since: the newer text has its own check due
                 }
-                open.tree = checked.tree;
                 open.findings = Some((checked.version, checked.findings));
                 let published = (checked.version, checked.diagnostics);
                 if open.published.as_ref() != Some(&published) {
@@ -757,7 +774,10 @@ impl Server {
             class,
             skipped,
             encoding: self.encoding,
-            tree: open.tree.clone(),
+            tree: match std::mem::replace(&mut open.tree, TreeState::Lent(Vec::new())) {
+                TreeState::Here(tree) => Some(tree),
+                TreeState::Gone | TreeState::Lent(_) => None,
+            },
         };
         // The workers outlive the loop; a failed send means they are gone.
         let _ = self.jobs.send(job);

@@ -6,6 +6,7 @@
 //! else: `tokenUrl`, `password_hint`, `publicKey`, `secretary`, `keyboard`.
 
 use aho_corasick::AhoCorasick;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// How strongly a name says its value is a secret.
@@ -110,13 +111,13 @@ pub fn secret_name_strength(name: &str) -> Option<NameStrength> {
     let mut strength = None;
     for (i, word) in words.iter().enumerate() {
         let word = trim_digits(word);
-        let this = if STRONG_WORDS.contains(&word) {
+        let this = if STRONG.contains(word) {
             // `pass` alone is a password only at the end (`DB_PASS`), not in `pass_through` or `first_pass`.
             let previous = i.checked_sub(1).map(|p| trim_digits(&words[p]));
             let not_a_password = word == "pass"
                 && (i + 1 != words.len() || matches!(previous, Some("first" | "second" | "last" | "single" | "multi")));
             (!not_a_password).then_some(NameStrength::Strong)
-        } else if word == "key" && i > 0 && KEY_QUALIFIERS.contains(&trim_digits(&words[i - 1])) {
+        } else if word == "key" && i > 0 && QUALIFIERS.contains(trim_digits(&words[i - 1])) {
             Some(NameStrength::Strong)
         } else if WEAK_WORDS.contains(&word) {
             Some(NameStrength::Weak)
@@ -153,8 +154,19 @@ fn compound_strength(word: &str) -> Option<NameStrength> {
     None
 }
 
+// The word lists as sets. Every name with a keyword is looked up word by
+// word; scanning the 300 words of `NOT_SECRET_WORDS` for each was most of the
+// time the secret detectors took on code with many such names.
+type WordSet = LazyLock<HashSet<&'static str>>;
+static STRONG: WordSet = LazyLock::new(|| STRONG_WORDS.iter().copied().collect());
+static QUALIFIERS: WordSet = LazyLock::new(|| KEY_QUALIFIERS.iter().copied().collect());
+static NOT_SECRET: WordSet = LazyLock::new(|| NOT_SECRET_WORDS.iter().copied().collect());
+
 fn is_not_secret_word(word: &str) -> bool {
-    NOT_SECRET_WORDS.contains(&word) || NOT_SECRET_WORDS.contains(&trim_digits(word))
+    NOT_SECRET.contains(word) || {
+        let trimmed = trim_digits(word);
+        trimmed.len() != word.len() && NOT_SECRET.contains(trimmed)
+    }
 }
 
 fn trim_digits(word: &str) -> &str {
