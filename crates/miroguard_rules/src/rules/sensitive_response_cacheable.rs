@@ -9,8 +9,9 @@
 //! `client_secret`…), when the value-flow layer ([`crate::leak`]) says it is
 //! made from a token, secret, session id or a token endpoint's response, or
 //! when the route says it serves the signed-in user (`/me`, `/user`,
-//! `/session`, `/profile`…) or tokens (`/token`, `/refresh`) and the body is
-//! not made of literals alone.
+//! `/session`, `/profile`…) and the body is not made of literals alone, or
+//! says it serves tokens (`/token`, `/refresh`) and the body is opaque
+//! (`res.json(data)`).
 //!
 //! `no-store` is what protects such a response; `no-cache` alone is not (it
 //! lets every cache store the response and only asks it to revalidate before
@@ -335,7 +336,7 @@ fn directive_of(flow: &Flow<'_>, value: &Value, scope: ScopeId, at: usize, depth
             if !converts {
                 return Directive::Unknown;
             }
-            let values: Vec<Value> = call.args.iter().cloned().collect();
+            let values: Vec<Value> = call.args.to_vec();
             if values.is_empty() {
                 return Directive::Unknown;
             }
@@ -599,7 +600,7 @@ fn next_route_path(path: &str) -> Option<String> {
     let mut segments = dir.split('/');
     segments.by_ref().find(|s| *s == "app")?;
     let route: Vec<&str> = segments
-        .filter(|s| !(s.starts_with('(') && s.ends_with(')')) && !s.starts_with('@'))
+        .filter(|s| !(s.starts_with('@') || s.starts_with('(') && s.ends_with(')')))
         .collect();
     Some(format!("/{}", route.join("/")))
 }
@@ -630,10 +631,9 @@ enum RouteKind {
 fn route_kind(path: &str) -> Option<RouteKind> {
     let last = path
         .split('/')
-        .filter(|s| {
+        .rfind(|s| {
             !s.is_empty() && !s.starts_with(':') && !s.starts_with('{') && !s.starts_with('[') && !s.contains('*')
-        })
-        .next_back()?
+        })?
         .to_ascii_lowercase();
     if USER_SEGMENTS.contains(&last.as_str()) {
         return Some(RouteKind::UserData);
