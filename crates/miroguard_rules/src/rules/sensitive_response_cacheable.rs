@@ -936,21 +936,25 @@ fn rust_sinks<'f>(flow: &Flow<'f>) -> Vec<Sink<'f>> {
         let Some(first) = call.args.first() else {
             continue;
         };
-        if err_spans.iter().any(|s| s.contains(call.span) && *s != call.span) {
-            continue;
-        }
         let callee: Vec<&str> = call.callee.iter().map(String::as_str).collect();
         let wrapper = call.args.len() == 1
             && matches!(
                 callee.as_slice(),
                 ["Json"] | ["axum" | "response" | "web", "Json"] | ["axum", "response" | "extract", "Json"]
             );
-        let builder = matches!(callee.as_slice(), ["json"]) && rust_success_builder(facts, call);
-        if !(wrapper || builder) {
+        let builder = match callee.as_slice() {
+            ["json"] => rust_success_builder(facts, call),
+            _ => None,
+        };
+        if !(wrapper || builder.is_some()) || err_spans.iter().any(|s| s.contains(call.span) && *s != call.span) {
             continue;
         }
+        let name = match builder {
+            Some(variant) => format!("HttpResponse::{variant}()…json"),
+            None => compact(call.callee_span.text(text)),
+        };
         sinks.push(Sink {
-            name: compact(call.callee_span.text(text)),
+            name,
             body: serialised(facts, first),
             scope: call.scope,
             at: call.span.start,
@@ -963,23 +967,22 @@ fn rust_sinks<'f>(flow: &Flow<'f>) -> Vec<Sink<'f>> {
     sinks
 }
 
-/// Whether a `.json(…)` call ends an actix `HttpResponse::Ok()…` builder with a success status.
-fn rust_success_builder(facts: &Facts, call: &Call) -> bool {
+/// The success status (`Ok`, `Created`, `Accepted`) of the actix
+/// `HttpResponse::Ok()…` builder a `.json(…)` call ends, if it is one.
+fn rust_success_builder<'f>(facts: &'f Facts, call: &'f Call) -> Option<&'f str> {
     let mut current = call;
     for _ in 0..12 {
         match current.receiver.as_deref() {
-            Some(Value::Call(id)) => match facts.calls.get(*id as usize) {
-                Some(inner) => current = inner,
-                None => return false,
-            },
-            _ => return false,
+            Some(Value::Call(id)) => current = facts.calls.get(*id as usize)?,
+            _ => return None,
         }
-        if let [.., "HttpResponse", variant] = current.callee.iter().map(String::as_str).collect::<Vec<_>>().as_slice()
-        {
-            return matches!(*variant, "Ok" | "Created" | "Accepted");
+        if let [.., ty, variant] = current.callee.as_slice() {
+            if ty == "HttpResponse" {
+                return matches!(variant.as_str(), "Ok" | "Created" | "Accepted").then_some(variant.as_str());
+            }
         }
     }
-    false
+    None
 }
 
 // ------------------------------------------------------------------- index
@@ -1489,12 +1492,12 @@ fn sensitive_body<'f>(
         RouteKind::Tokens if matches!(sink.body, Value::Object(_)) => None,
         RouteKind::Tokens => Some(Sensitive {
             credential: true,
-            description: format!("what the token route `{}` answers", route.path),
+            description: "the token route's answer".to_string(),
             steps: Vec::new(),
         }),
         RouteKind::UserData => Some(Sensitive {
             credential: false,
-            description: format!("the user data of `{}`", route.path),
+            description: "the signed-in user's data".to_string(),
             steps: Vec::new(),
         }),
     }
@@ -1521,8 +1524,8 @@ fn finding(
     let text = flow.text();
     let mut severity = if sensitive.credential { default } else { lower(default) };
     let on = match route {
-        Some(route) if !route.next => format!(" for `{}`", route.path),
-        _ => String::new(),
+        Some(route) => format!(" for `{}`", route.path),
+        None => String::new(),
     };
     let missing = match &protection.cacheable {
         Some(value) => format!(
@@ -1692,7 +1695,18 @@ router.get("/api/me", requireAuth, async (req, res) => {
 router.get("/api/users/:id", async (req, res) => res.json({ name: "x", ok: true }));
 router.get("/api/config", async (req, res) => res.json(publicConfig));
 "#;
-        assert_eq!(lines("server/routes.js", src), [(5, Severity::Warning)]);
+        let found = found("server/routes.js", src);
+        assert_eq!(
+            found.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+            [(5, Severity::Warning)]
+        );
+        assert!(
+            found[0]
+                .2
+                .starts_with("`res.json` for `/api/me` sends the signed-in user's data without"),
+            "{}",
+            found[0].2
+        );
     }
 
     #[test]
