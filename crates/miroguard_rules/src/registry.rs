@@ -13,6 +13,7 @@ use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
 use crate::rules::plain_http_url::PlainHttpUrl;
 use crate::rules::secret_in_error_response::SecretInErrorResponse;
 use crate::rules::secret_in_log::SecretInLog;
+use crate::rules::sensitive_response_cacheable::SensitiveResponseCacheable;
 use crate::rules::static_iv_or_key::StaticIvOrKey;
 use crate::rules::tls_verification_disabled::TlsVerificationDisabled;
 use crate::rules::tls_version_below_1_2::TlsVersionBelow12;
@@ -122,6 +123,9 @@ impl Registry {
         ));
         rules.push(Box::new(
             SecretInErrorResponse::new().map_err(|e| builtin("rules/secret-in-error-response.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            SensitiveResponseCacheable::new().map_err(|e| builtin("rules/sensitive-response-cacheable.toml")(&e))?,
         ));
         rules.push(Box::new(
             TokenInUrl::new().map_err(|e| builtin("rules/token-in-url.toml")(&e))?,

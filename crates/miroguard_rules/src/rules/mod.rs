@@ -12,6 +12,7 @@ pub mod oauth_token_in_browser;
 pub mod plain_http_url;
 pub mod secret_in_error_response;
 pub mod secret_in_log;
+pub mod sensitive_response_cacheable;
 pub mod static_iv_or_key;
 pub mod tls_verification_disabled;
 pub mod tls_version_below_1_2;
