@@ -45,6 +45,12 @@ struct Outcome {
     skipped: bool,
     parsed: bool,
     bytes: u64,
+    /// Project notes of the file, kept only when the walk covered its project.
+    pending: Vec<Finding>,
+    /// The facts the file provides to its project.
+    provides: Vec<&'static str>,
+    /// Its project's directory, when it has pending notes or provides facts.
+    project: Option<PathBuf>,
 }
 
 impl Outcome {
@@ -283,7 +289,17 @@ impl Engine {
         let mut findings = Vec::new();
         let mut suppressed = Vec::new();
         let mut files = Vec::with_capacity(outcomes.len());
-        for outcome in outcomes {
+        let provided = provided_facts(&outcomes);
+        for mut outcome in outcomes {
+            for note in std::mem::take(&mut outcome.pending) {
+                if is_provided(&note, outcome.project.as_deref(), &provided) {
+                    continue;
+                }
+                match note.suppression {
+                    Some(_) => suppressed.push(note),
+                    None => findings.push(note),
+                }
+            }
             stats.files_scanned += u64::from(outcome.scanned);
             stats.files_skipped += u64::from(outcome.skipped);
             stats.files_parsed += u64::from(outcome.parsed);
@@ -395,10 +411,22 @@ impl Engine {
             let name = candidate.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             context.git_ignored = wants_ignore_status(name) && oracle.is_ignored(&candidate.path);
         }
-        let report = self.check_text(&context, &text);
+        let mut report = self.check_text(&context, &text);
         let mut notifications = notes;
-        notifications.extend(report.notifications);
+        notifications.extend(std::mem::take(&mut report.notifications));
+        let project = (!report.pending.is_empty() || !report.provides.is_empty())
+            .then(|| project_scope(candidate))
+            .flatten();
+        // A project note needs the whole project: drop it when the scan did
+        // not walk the directory the project starts in.
+        let whole_project = match (&project, &candidate.walked_from) {
+            (Some(project), Some(walked)) => project.starts_with(walked),
+            _ => false,
+        };
         Outcome {
+            pending: if whole_project { report.pending } else { Vec::new() },
+            provides: report.provides,
+            project,
             display: candidate.display.clone(),
             findings: report.findings,
             suppressed: report.suppressed,
@@ -410,6 +438,37 @@ impl Engine {
             bytes: text.len() as u64,
         }
     }
+}
+
+/// The directory a file's project notes and provided facts are about: its
+/// nearest `package.json` or `Cargo.toml` directory, else the directory the
+/// walk started from (a bare tree without a manifest is one project), else
+/// its own directory.
+fn project_scope(candidate: &Candidate) -> Option<PathBuf> {
+    crate::dependencies::project_dir(&candidate.path)
+        .or_else(|| candidate.walked_from.clone())
+        .or_else(|| candidate.path.parent().map(Path::to_path_buf))
+}
+
+/// Every fact some file provides, with the directory of that file's project.
+fn provided_facts(outcomes: &[Outcome]) -> Vec<(&'static str, &Path)> {
+    outcomes
+        .iter()
+        .filter_map(|o| o.project.as_deref().map(|project| (o, project)))
+        .flat_map(|(o, project)| o.provides.iter().map(move |fact| (*fact, project)))
+        .collect()
+}
+
+/// Whether a project note in a file of `project` is answered by a provided
+/// fact: one from a file of the same project, or of a project that holds it
+/// (a hosting config at the top of a monorepo covers the packages below).
+fn is_provided(note: &Finding, project: Option<&Path>, provided: &[(&'static str, &Path)]) -> bool {
+    let (Some(fact), Some(project)) = (note.unless_project_provides.as_deref(), project) else {
+        return true;
+    };
+    provided
+        .iter()
+        .any(|(provided, scope)| *provided == fact && project.starts_with(scope))
 }
 
 /// A browser entry that reaches a `server-only` module: the build would
