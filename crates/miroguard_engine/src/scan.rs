@@ -451,18 +451,18 @@ fn project_scope(candidate: &Candidate) -> Option<PathBuf> {
 }
 
 /// Every fact some file provides, with the directory of that file's project.
-fn provided_facts(outcomes: &[Outcome]) -> Vec<(&'static str, &Path)> {
+fn provided_facts(outcomes: &[Outcome]) -> Vec<(&'static str, PathBuf)> {
     outcomes
         .iter()
-        .filter_map(|o| o.project.as_deref().map(|project| (o, project)))
-        .flat_map(|(o, project)| o.provides.iter().map(move |fact| (*fact, project)))
+        .filter_map(|o| o.project.as_ref().map(|project| (o, project)))
+        .flat_map(|(o, project)| o.provides.iter().map(move |fact| (*fact, project.clone())))
         .collect()
 }
 
 /// Whether a project note in a file of `project` is answered by a provided
 /// fact: one from a file of the same project, or of a project that holds it
 /// (a hosting config at the top of a monorepo covers the packages below).
-fn is_provided(note: &Finding, project: Option<&Path>, provided: &[(&'static str, &Path)]) -> bool {
+fn is_provided(note: &Finding, project: Option<&Path>, provided: &[(&'static str, PathBuf)]) -> bool {
     let (Some(fact), Some(project)) = (note.unless_project_provides.as_deref(), project) else {
         return true;
     };

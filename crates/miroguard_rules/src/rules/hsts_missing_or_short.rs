@@ -1016,7 +1016,8 @@ fn plain_headers(text: &str) -> Vec<ConfigHeader> {
         if !name.trim().eq_ignore_ascii_case(HEADER) {
             continue;
         }
-        let value = value.trim();
+        // An HSTS value has no `#`: what follows one is a comment, not part of it.
+        let value = value.split(" #").next().unwrap_or(value).trim();
         let at = line.find(value).filter(|_| !value.is_empty()).unwrap_or(0);
         out.push(ConfigHeader {
             value: value.to_string(),
@@ -1121,7 +1122,7 @@ impl Rule for HstsMissingOrShort {
                         ID,
                         Severity::Note,
                         span,
-                        "this server sets no Strict-Transport-Security header, and no file of its project does (no helmet, no HSTS header, no vercel.json, netlify.toml or _headers that sets one): browsers will reach it over plain HTTP whenever a link or a typed URL says `http://`",
+                        "this server sets no Strict-Transport-Security header, and no file of its project does (no helmet, no HSTS header, no vercel.json, netlify.toml or _headers): browsers reach it over plain HTTP whenever a link or a typed URL says `http://`",
                     )
                     .with_help("Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` from the app (helmet 8: `app.use(helmet())`) or from the host's header config; a TLS-terminating platform does not add it unless configured to.")
                     .depending_on_class(ClassDependence::except_browser(Some(Severity::Note), None))
@@ -1347,7 +1348,7 @@ fn resp() -> HttpResponse {
             summary(&check_text(&rule(), "netlify.toml", netlify)),
             [(4, Severity::Error)]
         );
-        let plain = "# HSTS\n/*\n  Strict-Transport-Security: max-age=31536000\n  X-Frame-Options: DENY\n/ok\n  Strict-Transport-Security: max-age=31536000; includeSubDomains\n";
+        let plain = "# HSTS\n/*\n  Strict-Transport-Security: max-age=31536000 # one year\n  X-Frame-Options: DENY\n/ok\n  Strict-Transport-Security: max-age=31536000; includeSubDomains\n";
         assert_eq!(
             summary(&check_text(&rule(), "public/_headers", plain)),
             [(3, Severity::Warning)]
