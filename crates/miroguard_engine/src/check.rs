@@ -136,8 +136,9 @@ impl Engine {
         }
         let (pending, findings): (Vec<Finding>, Vec<Finding>) =
             findings.into_iter().partition(|f| f.unless_project_provides.is_some());
-        let (pending_suppressed, suppressed): (Vec<Finding>, Vec<Finding>) =
-            suppressed.into_iter().partition(|f| f.unless_project_provides.is_some());
+        let (pending_suppressed, suppressed): (Vec<Finding>, Vec<Finding>) = suppressed
+            .into_iter()
+            .partition(|f| f.unless_project_provides.is_some());
         report.pending = pending;
         report.pending.extend(pending_suppressed);
         report.provides = check_memo.provided();

@@ -527,3 +527,66 @@ fn human_size(bytes: u64) -> String {
         b => format!("{b} bytes"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miroguard_core::Config;
+
+    const SERVER: &str = "const express = require(\"express\");\nconst app = express();\napp.listen(3000);\n";
+    const VERCEL: &str = r#"{ "headers": [{ "source": "/(.*)", "headers": [{ "key": "Strict-Transport-Security", "value": "max-age=31536000; includeSubDomains" }] }] }"#;
+
+    fn notes(report: &ScanReport) -> Vec<(&str, bool)> {
+        report
+            .findings
+            .iter()
+            .chain(&report.suppressed)
+            .filter(|f| f.rule == "hsts-missing-or-short")
+            .map(|f| (f.path.as_str(), f.suppression.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn project_notes_stand_only_where_no_file_of_the_walked_project_sets_hsts() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+        write("bare/package.json", "{}");
+        write("bare/server.js", SERVER);
+        write("hosted/package.json", "{}");
+        write("hosted/api/server.js", SERVER);
+        write("hosted/vercel.json", VERCEL);
+        write("muted/package.json", "{}");
+        write(
+            "muted/server.js",
+            &SERVER.replace(
+                "app.listen(3000);",
+                "// miroguard-ignore[hsts-missing-or-short]: the proxy sets it\napp.listen(3000);",
+            ),
+        );
+        let engine = Engine::new(Config::default()).expect("engine builds");
+        let progress = AtomicUsize::new(0);
+
+        let whole = engine
+            .scan(&ScanOptions::new(root.to_path_buf()), &progress)
+            .expect("scan");
+        assert_eq!(notes(&whole), [("bare/server.js", false), ("muted/server.js", true)]);
+
+        // A file named on the command line, or a walk below the project's top, cannot see the project.
+        let mut explicit = ScanOptions::new(root.to_path_buf());
+        explicit.paths = vec![root.join("bare/server.js")];
+        assert!(notes(&engine.scan(&explicit, &progress).expect("scan")).is_empty());
+        let mut below = ScanOptions::new(root.to_path_buf());
+        below.paths = vec![root.join("hosted/api")];
+        assert!(notes(&engine.scan(&below, &progress).expect("scan")).is_empty());
+
+        // The editor's single-file check keeps the note apart, unreported.
+        let report = engine.check_text(&FileContext::from_display_path("bare/server.js"), SERVER);
+        assert!(report.findings.is_empty() && report.pending.len() == 1);
+    }
+}

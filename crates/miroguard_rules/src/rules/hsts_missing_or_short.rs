@@ -151,7 +151,9 @@ pub(crate) fn parse_sts(value: &str) -> Sts {
         };
         if name.eq_ignore_ascii_case("max-age") {
             max_age = match (max_age, argument.map(unquote)) {
-                (MaxAge::Missing, Some(seconds)) if !seconds.is_empty() && seconds.bytes().all(|b| b.is_ascii_digit()) => {
+                (MaxAge::Missing, Some(seconds))
+                    if !seconds.is_empty() && seconds.bytes().all(|b| b.is_ascii_digit()) =>
+                {
                     MaxAge::Seconds(seconds.parse::<u64>().unwrap_or(u64::MAX))
                 }
                 _ => MaxAge::Invalid,
@@ -289,7 +291,11 @@ struct Object<'f> {
 
 impl<'f> Object<'f> {
     fn field(&self, keys: &[&str]) -> Option<&'f Binding> {
-        self.fields.iter().rev().copied().find(|f| keys.contains(&f.name.as_str()))
+        self.fields
+            .iter()
+            .rev()
+            .copied()
+            .find(|f| keys.contains(&f.name.as_str()))
     }
 }
 
@@ -421,9 +427,11 @@ impl<'f, 'i> Cx<'f, 'i> {
                     {
                         arg
                     }
-                    ("parse" | "try_into" | "into" | "to_string" | "to_owned" | "unwrap" | "expect", Some(receiver), _) => {
-                        receiver
-                    }
+                    (
+                        "parse" | "try_into" | "into" | "to_string" | "to_owned" | "unwrap" | "expect",
+                        Some(receiver),
+                        _,
+                    ) => receiver,
                     _ => return None,
                 };
                 self.string(inner, scope, at, depth + 1)
@@ -458,7 +466,14 @@ impl<'f, 'i> Cx<'f, 'i> {
     }
 
     /// The object `value` is, written in `region`: a literal or a variable holding one.
-    fn object(&self, value: &'f Value, region: Option<Span>, scope: ScopeId, at: usize, depth: usize) -> Option<Object<'f>> {
+    fn object(
+        &self,
+        value: &'f Value,
+        region: Option<Span>,
+        scope: ScopeId,
+        at: usize,
+        depth: usize,
+    ) -> Option<Object<'f>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -501,7 +516,10 @@ impl<'f, 'i> Cx<'f, 'i> {
         if literal.end > literal.start && site.contains(literal) {
             (literal, String::new())
         } else if literal.end > literal.start {
-            (site, format!(" (the value on line {})", line_of(self.text, literal.start)))
+            (
+                site,
+                format!(" (the value on line {})", line_of(self.text, literal.start)),
+            )
         } else {
             (site, String::new())
         }
@@ -574,7 +592,13 @@ impl<'f, 'i> Cx<'f, 'i> {
         // The `value` field of the same object literal: the first one after the key
         // in the same object (the Facts list an object's fields together).
         let object = self.facts.bindings.iter().find_map(|b| match &b.value {
-            Value::Object(ids) if ids.iter().any(|id| self.binding(*id).is_some_and(|b| std::ptr::eq(b, key))) => Some(ids),
+            Value::Object(ids)
+                if ids
+                    .iter()
+                    .any(|id| self.binding(*id).is_some_and(|b| std::ptr::eq(b, key))) =>
+            {
+                Some(ids)
+            }
             _ => None,
         });
         let object = object.or_else(|| self.object_in_values(key));
@@ -605,7 +629,10 @@ impl<'f, 'i> Cx<'f, 'i> {
                 _ => None,
             }
         }
-        let hit = |ids: &[u32]| ids.iter().any(|id| self.binding(*id).is_some_and(|b| std::ptr::eq(b, field)));
+        let hit = |ids: &[u32]| {
+            ids.iter()
+                .any(|id| self.binding(*id).is_some_and(|b| std::ptr::eq(b, field)))
+        };
         self.facts
             .bindings
             .iter()
@@ -670,14 +697,13 @@ impl<'f, 'i> Cx<'f, 'i> {
         let site = method_span(self.text, call);
         let callee = Span::new(site.start, call.callee_span.end.max(site.start));
         let hsts = match middleware {
-            Middleware::Helmet => {
-                match options.field(&["strictTransportSecurity", "hsts"]) {
-                    None if options.open => return,
-                    None => None,
-                    Some(field) => match &field.value {
-                        Value::Bool(false) => {
-                            let (span, elsewhere) = self.place(site, field.span);
-                            self.push(
+            Middleware::Helmet => match options.field(&["strictTransportSecurity", "hsts"]) {
+                None if options.open => return,
+                None => None,
+                Some(field) => match &field.value {
+                    Value::Bool(false) => {
+                        let (span, elsewhere) = self.place(site, field.span);
+                        self.push(
                                 Severity::Error,
                                 span,
                                 format!(
@@ -686,19 +712,18 @@ impl<'f, 'i> Cx<'f, 'i> {
                                 ),
                                 HELMET_HELP,
                             );
-                            return;
+                        return;
+                    }
+                    Value::Bool(true) => None,
+                    value => {
+                        let region = value_region(field);
+                        match self.object(value, Some(region), field.scope, field.span.start, 0) {
+                            Some(object) => Some(object),
+                            None => return,
                         }
-                        Value::Bool(true) => None,
-                        value => {
-                            let region = value_region(field);
-                            match self.object(value, Some(region), field.scope, field.span.start, 0) {
-                                Some(object) => Some(object),
-                                None => return,
-                            }
-                        }
-                    },
-                }
-            }
+                    }
+                },
+            },
             Middleware::HelmetHsts | Middleware::HstsPackage => Some(options),
         };
         let default = self.default_max_age(middleware);
@@ -881,7 +906,12 @@ fn parse_int(text: &str) -> Option<u64> {
 /// Evaluates sums of products of integer literals (`60 * 60 * 24 * 365`),
 /// as written; anything else is not known.
 fn evaluate(text: &str) -> Option<u64> {
-    let text = text.split("//").next().unwrap_or("").trim().trim_end_matches([',', ';']);
+    let text = text
+        .split("//")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches([',', ';']);
     let text = text.trim_start_matches('(').trim_end_matches(')');
     let mut sum: u64 = 0;
     for term in text.split('+') {
@@ -1073,7 +1103,12 @@ impl HstsMissingOrShort {
         if (0..HSTS_KEYWORDS).any(|i| input.keywords.contains(i)) {
             return true;
         }
-        let has = |word: &str| KEYWORDS.iter().position(|k| *k == word).is_some_and(|i| input.keywords.contains(i));
+        let has = |word: &str| {
+            KEYWORDS
+                .iter()
+                .position(|k| *k == word)
+                .is_some_and(|i| input.keywords.contains(i))
+        };
         if context.language == Language::Rust {
             has("httpserver::new") || has("server::bind") || has("axum") && input.text.contains("serve(")
         } else {
@@ -1174,8 +1209,16 @@ mod tests {
 
     #[test]
     fn header_problems_and_their_severity() {
-        assert!(header_problems("max-age=31536000; includeSubDomains").severity.is_none());
-        assert!(header_problems("max-age=63072000; includeSubDomains; preload").severity.is_none());
+        assert!(
+            header_problems("max-age=31536000; includeSubDomains")
+                .severity
+                .is_none()
+        );
+        assert!(
+            header_problems("max-age=63072000; includeSubDomains; preload")
+                .severity
+                .is_none()
+        );
         assert_eq!(header_problems("max-age=0").severity, Some(Severity::Error));
         assert!(header_problems("max-age=0").message().contains("forget HSTS"));
         assert_eq!(header_problems("includeSubDomains").severity, Some(Severity::Error));
@@ -1343,7 +1386,8 @@ fn resp() -> HttpResponse {
 }"#;
         let found = check_text(&rule(), "vercel.json", vercel);
         assert_eq!(summary(&found), [(4, Severity::Warning)], "{found:#?}");
-        let netlify = "[[headers]]\n  for = \"/*\"\n  [headers.values]\n    Strict-Transport-Security = \"max-age=0\"\n";
+        let netlify =
+            "[[headers]]\n  for = \"/*\"\n  [headers.values]\n    Strict-Transport-Security = \"max-age=0\"\n";
         assert_eq!(
             summary(&check_text(&rule(), "netlify.toml", netlify)),
             [(4, Severity::Error)]
