@@ -51,6 +51,13 @@ pub struct Finding {
     /// comment's reason (empty when it gives none). Such findings are kept
     /// apart in [`crate::ScanReport::suppressed`], for SARIF's `suppressions`.
     pub suppression: Option<String>,
+    /// For a note about what a file's project lacks (a server that sets no
+    /// HSTS): the fact whose presence anywhere in the project removes it
+    /// (`"hsts"`). One file cannot tell, so the engine keeps such a finding
+    /// only from a scan that walked the whole project and found no file that
+    /// provides the fact; a single-file check (the editor, files named on the
+    /// command line) never reports it.
+    pub unless_project_provides: Option<String>,
 }
 
 /// One place on the path of a value a flow finding is about.
@@ -108,12 +115,20 @@ impl Finding {
             class_dependence: None,
             flow: Vec::new(),
             suppression: None,
+            unless_project_provides: None,
         }
     }
 
     /// Attaches the path the value took, source first, ending at the finding itself.
     pub fn with_flow(mut self, flow: Vec<FlowStep>) -> Finding {
         self.flow = flow;
+        self
+    }
+
+    /// Makes the finding a project note: it stands only if no file of the
+    /// project provides `fact` (see the field of the same name).
+    pub fn unless_project_provides(mut self, fact: impl Into<String>) -> Finding {
+        self.unless_project_provides = Some(fact.into());
         self
     }
 

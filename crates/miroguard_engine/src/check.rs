@@ -19,6 +19,14 @@ pub struct FileReport {
     pub notifications: Vec<Notification>,
     /// Whether a front end parsed the file.
     pub parsed: bool,
+    /// Project notes (findings with `unless_project_provides`), completed
+    /// like `findings` (suppressed ones carry their `suppression`). Only a
+    /// scan that sees the whole project can decide them, so they are kept
+    /// apart; an editor ignores them.
+    pub pending: Vec<Finding>,
+    /// The facts this file provides to its project (`"hsts"`), which remove
+    /// the project's pending notes about their absence.
+    pub provides: Vec<&'static str>,
 }
 
 impl Engine {
@@ -141,6 +149,14 @@ impl Engine {
         }
         finalize::finalize(context, text, &mut findings, &secret_spans);
         finalize::finalize(context, text, &mut suppressed, &secret_spans);
+        let (pending, findings): (Vec<Finding>, Vec<Finding>) =
+            findings.into_iter().partition(|f| f.unless_project_provides.is_some());
+        let (pending_suppressed, suppressed): (Vec<Finding>, Vec<Finding>) = suppressed
+            .into_iter()
+            .partition(|f| f.unless_project_provides.is_some());
+        report.pending = pending;
+        report.pending.extend(pending_suppressed);
+        report.provides = check_memo.provided();
         report.findings = findings;
         report.suppressed = suppressed;
         (report, tree)

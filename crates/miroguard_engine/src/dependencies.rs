@@ -76,6 +76,22 @@ impl DependencyIndex {
     }
 }
 
+/// The project the file at `path` (absolute) belongs to, for project notes:
+/// the nearest directory above it with a `package.json` or a `Cargo.toml`,
+/// up to the top of its repository. Asked only for the few files that hold
+/// or resolve a project note, so it is not cached.
+pub(crate) fn project_dir(path: &Path) -> Option<PathBuf> {
+    for dir in path.ancestors().skip(1) {
+        if dir.join("package.json").is_file() || dir.join("Cargo.toml").is_file() {
+            return Some(dir.to_path_buf());
+        }
+        if is_repository_top(dir) {
+            break;
+        }
+    }
+    None
+}
+
 /// A package stops at the top of its git repository.
 fn is_repository_top(dir: &Path) -> bool {
     dir.join(".git").exists()

@@ -45,6 +45,12 @@ struct Outcome {
     skipped: bool,
     parsed: bool,
     bytes: u64,
+    /// Project notes of the file, kept only when the walk covered its project.
+    pending: Vec<Finding>,
+    /// The facts the file provides to its project.
+    provides: Vec<&'static str>,
+    /// Its project's directory, when it has pending notes or provides facts.
+    project: Option<PathBuf>,
 }
 
 impl Outcome {
@@ -283,7 +289,17 @@ impl Engine {
         let mut findings = Vec::new();
         let mut suppressed = Vec::new();
         let mut files = Vec::with_capacity(outcomes.len());
-        for outcome in outcomes {
+        let provided = provided_facts(&outcomes);
+        for mut outcome in outcomes {
+            for note in std::mem::take(&mut outcome.pending) {
+                if is_provided(&note, outcome.project.as_deref(), &provided) {
+                    continue;
+                }
+                match note.suppression {
+                    Some(_) => suppressed.push(note),
+                    None => findings.push(note),
+                }
+            }
             stats.files_scanned += u64::from(outcome.scanned);
             stats.files_skipped += u64::from(outcome.skipped);
             stats.files_parsed += u64::from(outcome.parsed);
@@ -395,10 +411,22 @@ impl Engine {
             let name = candidate.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             context.git_ignored = wants_ignore_status(name) && oracle.is_ignored(&candidate.path);
         }
-        let report = self.check_text(&context, &text);
+        let mut report = self.check_text(&context, &text);
         let mut notifications = notes;
-        notifications.extend(report.notifications);
+        notifications.extend(std::mem::take(&mut report.notifications));
+        let project = (!report.pending.is_empty() || !report.provides.is_empty())
+            .then(|| project_scope(candidate))
+            .flatten();
+        // A project note needs the whole project: drop it when the scan did
+        // not walk the directory the project starts in.
+        let whole_project = match (&project, &candidate.walked_from) {
+            (Some(project), Some(walked)) => project.starts_with(walked),
+            _ => false,
+        };
         Outcome {
+            pending: if whole_project { report.pending } else { Vec::new() },
+            provides: report.provides,
+            project,
             display: candidate.display.clone(),
             findings: report.findings,
             suppressed: report.suppressed,
@@ -410,6 +438,37 @@ impl Engine {
             bytes: text.len() as u64,
         }
     }
+}
+
+/// The directory a file's project notes and provided facts are about: its
+/// nearest `package.json` or `Cargo.toml` directory, else the directory the
+/// walk started from (a bare tree without a manifest is one project), else
+/// its own directory.
+fn project_scope(candidate: &Candidate) -> Option<PathBuf> {
+    crate::dependencies::project_dir(&candidate.path)
+        .or_else(|| candidate.walked_from.clone())
+        .or_else(|| candidate.path.parent().map(Path::to_path_buf))
+}
+
+/// Every fact some file provides, with the directory of that file's project.
+fn provided_facts(outcomes: &[Outcome]) -> Vec<(&'static str, PathBuf)> {
+    outcomes
+        .iter()
+        .filter_map(|o| o.project.as_ref().map(|project| (o, project)))
+        .flat_map(|(o, project)| o.provides.iter().map(move |fact| (*fact, project.clone())))
+        .collect()
+}
+
+/// Whether a project note in a file of `project` is answered by a provided
+/// fact: one from a file of the same project, or of a project that holds it
+/// (a hosting config at the top of a monorepo covers the packages below).
+fn is_provided(note: &Finding, project: Option<&Path>, provided: &[(&'static str, PathBuf)]) -> bool {
+    let (Some(fact), Some(project)) = (note.unless_project_provides.as_deref(), project) else {
+        return true;
+    };
+    provided
+        .iter()
+        .any(|(provided, scope)| *provided == fact && project.starts_with(scope))
 }
 
 /// A browser entry that reaches a `server-only` module: the build would
@@ -466,5 +525,68 @@ fn human_size(bytes: u64) -> String {
         b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
         b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
         b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miroguard_core::Config;
+
+    const SERVER: &str = "const express = require(\"express\");\nconst app = express();\napp.listen(3000);\n";
+    const VERCEL: &str = r#"{ "headers": [{ "source": "/(.*)", "headers": [{ "key": "Strict-Transport-Security", "value": "max-age=31536000; includeSubDomains" }] }] }"#;
+
+    fn notes(report: &ScanReport) -> Vec<(&str, bool)> {
+        report
+            .findings
+            .iter()
+            .chain(&report.suppressed)
+            .filter(|f| f.rule == "hsts-missing-or-short")
+            .map(|f| (f.path.as_str(), f.suppression.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn project_notes_stand_only_where_no_file_of_the_walked_project_sets_hsts() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+        write("bare/package.json", "{}");
+        write("bare/server.js", SERVER);
+        write("hosted/package.json", "{}");
+        write("hosted/api/server.js", SERVER);
+        write("hosted/vercel.json", VERCEL);
+        write("muted/package.json", "{}");
+        write(
+            "muted/server.js",
+            &SERVER.replace(
+                "app.listen(3000);",
+                "// miroguard-ignore[hsts-missing-or-short]: the proxy sets it\napp.listen(3000);",
+            ),
+        );
+        let engine = Engine::new(Config::default()).expect("engine builds");
+        let progress = AtomicUsize::new(0);
+
+        let whole = engine
+            .scan(&ScanOptions::new(root.to_path_buf()), &progress)
+            .expect("scan");
+        assert_eq!(notes(&whole), [("bare/server.js", false), ("muted/server.js", true)]);
+
+        // A file named on the command line, or a walk below the project's top, cannot see the project.
+        let mut explicit = ScanOptions::new(root.to_path_buf());
+        explicit.paths = vec![root.join("bare/server.js")];
+        assert!(notes(&engine.scan(&explicit, &progress).expect("scan")).is_empty());
+        let mut below = ScanOptions::new(root.to_path_buf());
+        below.paths = vec![root.join("hosted/api")];
+        assert!(notes(&engine.scan(&below, &progress).expect("scan")).is_empty());
+
+        // The editor's single-file check keeps the note apart, unreported.
+        let report = engine.check_text(&FileContext::from_display_path("bare/server.js"), SERVER);
+        assert!(report.findings.is_empty() && report.pending.len() == 1);
     }
 }

@@ -170,6 +170,8 @@ pub(crate) struct Candidate {
     pub(crate) display: String,
     /// Whether it was named on the command line (not found by the walk).
     pub(crate) explicit: bool,
+    /// The directory whose walk found it (`None` when named on the command line).
+    pub(crate) walked_from: Option<PathBuf>,
 }
 
 /// The files to scan, sorted by display path, and what went wrong finding them.
@@ -254,6 +256,7 @@ pub(crate) fn discover(config: &Config, options: &ScanOptions) -> Result<Discove
                     display: display_path(root, &absolute),
                     path: absolute,
                     explicit: true,
+                    walked_from: None,
                 });
             }
         }
@@ -303,6 +306,7 @@ fn walk_dir(
                             display: display_path(root, &path),
                             path,
                             explicit: false,
+                            walked_from: Some(dir.to_path_buf()),
                         };
                         if let Ok(mut found) = found.lock() {
                             found.push(candidate);

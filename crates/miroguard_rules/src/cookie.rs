@@ -1670,7 +1670,7 @@ fn parse_set_cookie<'f>(parts: &[Part<'f>]) -> Option<SetCookie<'f>> {
 }
 
 /// The extent of a binding's value: after its name (and a `:` or `=`), to its end.
-fn value_region(binding: &Binding) -> Span {
+pub(crate) fn value_region(binding: &Binding) -> Span {
     if binding.name_span == binding.span || binding.name_span.end >= binding.span.end {
         binding.span
     } else {
@@ -1680,7 +1680,7 @@ fn value_region(binding: &Binding) -> Span {
 
 /// A JS call from its method's name on (`cookie(…)` of `res.status(302).cookie(…)`),
 /// so that a finding about a chained call lands on the line that sets the cookie.
-fn method_span(text: &str, call: &Call) -> Span {
+pub(crate) fn method_span(text: &str, call: &Call) -> Span {
     let Some(method) = call
         .callee
         .last()
@@ -1782,7 +1782,7 @@ fn matching_open(head: &str) -> Option<usize> {
 
 /// The extents of a JS call's arguments, found in its text: the Facts keep
 /// argument values, not where each is written.
-fn argument_regions(text: &str, call: &Call) -> Vec<Span> {
+pub(crate) fn argument_regions(text: &str, call: &Call) -> Vec<Span> {
     let bytes = text.as_bytes();
     let end = call.span.end.min(bytes.len());
     let mut at = call.callee_span.end.min(end);

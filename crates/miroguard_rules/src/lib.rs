@@ -73,7 +73,9 @@ pub struct FileInput<'a> {
 /// Work shared by the rules that check one file: the secret scan that
 /// `hardcoded-secret` and `client-secret-in-browser-code` both run, the
 /// value-flow index the crypto and leak rules query, the leak rules' context,
-/// and the cookie writes both cookie rules judge.
+/// and the cookie writes both cookie rules judge; and what the rules learn
+/// about the file's project (it sets HSTS), which the engine collects to
+/// resolve project notes (see `Finding::unless_project_provides`).
 #[derive(Debug, Default)]
 pub struct FileMemo<'a> {
     secrets_gate: std::sync::OnceLock<bool>,
@@ -82,6 +84,7 @@ pub struct FileMemo<'a> {
     leak_context: std::sync::OnceLock<leak::LeakContext>,
     cookie_gate: std::sync::OnceLock<bool>,
     cookie_writes: std::sync::OnceLock<Vec<cookie::Write>>,
+    provided: std::sync::Mutex<Vec<&'static str>>,
 }
 
 impl<'a> FileMemo<'a> {
@@ -89,6 +92,22 @@ impl<'a> FileMemo<'a> {
     /// built by the first rule that asks.
     pub fn flow(&self, facts: &'a Facts, text: &'a str) -> &Flow<'a> {
         self.flow.get_or_init(|| Flow::new(facts, text))
+    }
+
+    /// Records that the file provides `fact` to its project (it sets HSTS).
+    pub fn provide(&self, fact: &'static str) {
+        if let Ok(mut provided) = self.provided.lock()
+            && !provided.contains(&fact)
+        {
+            provided.push(fact);
+        }
+    }
+
+    /// The facts the rules recorded with [`FileMemo::provide`], sorted.
+    pub fn provided(&self) -> Vec<&'static str> {
+        let mut provided = self.provided.lock().map(|p| p.clone()).unwrap_or_default();
+        provided.sort_unstable();
+        provided
     }
 
     /// What the file says about its secrets (authentication code, axios),

@@ -7,6 +7,7 @@ use crate::rules::cookie_missing_secure::CookieMissingSecure;
 use crate::rules::dotenv_file_committed::DotenvFileCommitted;
 use crate::rules::hardcoded_secret::{self, HardcodedSecret};
 use crate::rules::hardcoded_signing_key::HardcodedSigningKey;
+use crate::rules::hsts_missing_or_short::HstsMissingOrShort;
 use crate::rules::insecure_random_key::InsecureRandomKey;
 use crate::rules::jwt_not_verified::JwtNotVerified;
 use crate::rules::oauth_token_in_browser::OauthTokenInBrowser;
@@ -144,6 +145,9 @@ impl Registry {
         ));
         rules.push(Box::new(
             TlsVersionBelow12::new().map_err(|e| builtin("rules/tls-version-below-1-2.toml")(&e))?,
+        ));
+        rules.push(Box::new(
+            HstsMissingOrShort::new().map_err(|e| builtin("rules/hsts-missing-or-short.toml")(&e))?,
         ));
         rules.sort_by(|a, b| a.id().cmp(b.id()));
         debug_assert!(rules.iter().any(|r| r.id() == unused_suppression::ID));

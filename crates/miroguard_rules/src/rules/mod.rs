@@ -6,6 +6,7 @@ pub mod cookie_missing_secure;
 pub mod dotenv_file_committed;
 pub mod hardcoded_secret;
 pub mod hardcoded_signing_key;
+pub mod hsts_missing_or_short;
 pub mod insecure_random_key;
 pub mod jwt_not_verified;
 pub mod oauth_token_in_browser;
