@@ -25,8 +25,10 @@ use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Dependencies, Finding, Language, RuleMeta, Severity, Span, Version};
 use miroguard_ir::flow::Flow;
 use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeId, TemplatePart, Value};
+use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The rule's id.
 pub const ID: &str = "hsts-missing-or-short";
@@ -1112,7 +1114,21 @@ impl HstsMissingOrShort {
         if context.language == Language::Rust {
             has("httpserver::new") || has("server::bind") || has("axum") && input.text.contains("serve(")
         } else {
-            has(".listen(") || has("@hono/node-server")
+            // A `listen` call is a web server's only in a file that imports a
+            // server module ([`Cx::js_server`]); libraries listen on sockets too.
+            static IMPORTS_SERVER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+                let modules: Vec<String> = SERVER_MODULES.iter().map(|m| regex::escape(m)).collect();
+                Regex::new(&format!(
+                    r#"(?:\brequire\s*\(|\bfrom|\bimport\s*\(?)\s*["'](?:node:)?(?:{})["']"#,
+                    modules.join("|")
+                ))
+                .ok()
+            });
+            has("@hono/node-server")
+                || has(".listen(")
+                    && IMPORTS_SERVER
+                        .as_ref()
+                        .is_none_or(|imports| imports.is_match(input.text))
         }
     }
 }
@@ -1180,6 +1196,25 @@ mod tests {
 
     fn run(path: &str, source: &str) -> Vec<(usize, Severity, String)> {
         check_sorted(&rule(), path, source)
+    }
+
+    #[test]
+    fn only_servers_that_may_listen_are_parsed() {
+        let rule = rule();
+        let gate = |source: &str| crate::lowered::needs_facts(&rule, "src/server.js", source);
+        assert!(gate(
+            "const express = require('express');\nconst app = express();\napp.listen(3000);"
+        ));
+        assert!(gate(
+            "import http from \"node:http\";\nhttp.createServer(handler).listen(8080);"
+        ));
+        assert!(gate(
+            "import Fastify from 'fastify';\nawait fastify.listen({ port: 3000 });"
+        ));
+        assert!(gate("app.use(helmet({ hsts: false }));"));
+        // A library listening on a socket is not a web server.
+        assert!(!gate("const net = require('net');\nserver.listen(socketPath);"));
+        assert!(!gate("emitter.listen('change', onChange);"));
     }
 
     fn summary(found: &[(usize, Severity, String)]) -> Vec<(usize, Severity)> {

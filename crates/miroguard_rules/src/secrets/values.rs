@@ -6,7 +6,7 @@
 //! so that the three cannot disagree.
 
 use super::entropy::shannon_entropy;
-use super::names::{NameStrength, split_words};
+use super::names::NameStrength;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -232,18 +232,17 @@ pub fn identifier_shape(value: &str) -> Option<IdentifierShape> {
     if !separated && digit_runs > 1 {
         return None;
     }
-    let words = split_words(trimmed);
-    if words.len() < 2 {
-        return None;
-    }
+    // Two words at least.
+    ascii_words(trimmed).nth(1)?;
+    let is_vowel = |b: u8| b"aeiouy".contains(&b.to_ascii_lowercase());
     let (mut singles, mut real, mut counted) = (0usize, 0usize, 0usize);
-    for word in &words {
+    for word in ascii_words(trimmed) {
         let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
         if letters.is_empty() {
             continue; // a number
         }
         counted += 1;
-        if !letters.bytes().all(|b| b.is_ascii_lowercase()) {
+        if !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
             if letters.len() <= 4 {
                 continue; // a short code with digits inside: `d2i`, `x86`
             }
@@ -253,10 +252,10 @@ pub fn identifier_shape(value: &str) -> Option<IdentifierShape> {
             singles += 1;
             continue;
         }
-        let vowels = letters.bytes().filter(|b| b"aeiouy".contains(b)).count();
+        let vowels = letters.bytes().filter(|&b| is_vowel(b)).count();
         let mut consonant_run = 0;
         for b in letters.bytes() {
-            consonant_run = if b"aeiouy".contains(&b) { 0 } else { consonant_run + 1 };
+            consonant_run = if is_vowel(b) { 0 } else { consonant_run + 1 };
             if consonant_run > 4 {
                 return None;
             }
@@ -275,6 +274,47 @@ pub fn identifier_shape(value: &str) -> Option<IdentifierShape> {
         IdentifierShape::Separated
     } else {
         IdentifierShape::Camel
+    })
+}
+
+/// The words of an ASCII identifier, split where
+/// [`split_words`](miroguard_ir::names::split_words) splits it (at
+/// separators and case changes, digits staying with the word before them),
+/// but as slices in their own case: no allocation, as this runs on every
+/// quoted string of every file.
+fn ascii_words(value: &str) -> impl Iterator<Item = &str> {
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let i = at;
+            let b = bytes[i];
+            at += 1;
+            if !b.is_ascii_alphanumeric() {
+                let word = (i > start).then(|| &value[start..i]);
+                start = i + 1;
+                if word.is_some() {
+                    return word;
+                }
+                continue;
+            }
+            if b.is_ascii_uppercase() && i > start {
+                let previous = bytes[i - 1];
+                let next_is_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                if previous.is_ascii_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_ascii_uppercase() && next_is_lower)
+                {
+                    let word = &value[start..i];
+                    start = i;
+                    return Some(word);
+                }
+            }
+        }
+        let word = (bytes.len() > start).then(|| &value[start..]);
+        start = bytes.len();
+        word
     })
 }
 
@@ -318,7 +358,49 @@ fn char_classes(value: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::names::split_words;
     use NameStrength::{Strong, Weak};
+
+    #[test]
+    fn ascii_words_split_as_split_words_does() {
+        for value in [
+            "MIRO_CLIENT_SECRET",
+            "apiKey",
+            "APIKey",
+            "x-api-key",
+            "db.password",
+            "oauth2Token",
+            "getHTTPResponse",
+            "__proto__",
+            "a",
+            "",
+            "--",
+            "ABC",
+            "a1B2c3D4",
+            "WfqUyHRSIf8NFm",
+            "Win32_Security",
+            "sk_live_51HabcDEF",
+            "x86_64-unknown-linux-gnu",
+            "$scope.aB",
+            "9Lives",
+        ] {
+            let ours: Vec<String> = ascii_words(value).map(str::to_ascii_lowercase).collect();
+            assert_eq!(ours, split_words(value), "{value:?}");
+        }
+        // And on every short string over the characters that matter.
+        let alphabet = b"aZ9_-";
+        for length in 1..=6u32 {
+            for mut n in 0..5usize.pow(length) {
+                let mut value = String::new();
+                for _ in 0..length {
+                    value.push(alphabet[n % 5] as char);
+                    n /= 5;
+                }
+                let ours: Vec<String> = ascii_words(&value).map(str::to_ascii_lowercase).collect();
+                assert_eq!(ours, split_words(&value), "{value:?}");
+            }
+        }
+    }
 
     #[test]
     fn real_looking_secrets_pass() {
