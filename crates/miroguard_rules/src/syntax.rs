@@ -1,6 +1,7 @@
 //! Small readings of Facts and source text that several rules share.
 
-use miroguard_ir::{Facts, Value};
+use miroguard_core::Span;
+use miroguard_ir::{Call, Facts, Value};
 
 /// A module specifier without Node's `node:` scheme: `node:crypto` is `crypto`.
 pub(crate) fn normalize_module(module: &str) -> &str {
@@ -66,6 +67,22 @@ pub(crate) fn line_of(text: &str, at: usize) -> usize {
 /// Whether a literal is a PEM public key or certificate: public by design, never a secret.
 pub(crate) fn is_public_key_material(value: &str) -> bool {
     value.contains("-----BEGIN") && (value.contains("PUBLIC KEY") || value.contains("CERTIFICATE"))
+}
+
+/// The span to report a call at: its callee, or from the method name on
+/// when the callee spans lines (`res\n  .status(500)\n  .json`), so the
+/// finding sits on the method's line.
+pub(crate) fn callee_span(text: &str, call: &Call) -> Span {
+    let span = call.callee_span;
+    let written = span.text(text);
+    if !written.contains('\n') {
+        return span;
+    }
+    let method = call.callee.last().map(String::as_str).unwrap_or("");
+    match written.rfind(method).filter(|_| !method.is_empty()) {
+        Some(at) => Span::new(span.start + at, span.end),
+        None => span,
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 
 use crate::crypto::imported_from;
 use crate::leak::{LeakSource, Leaks, Purpose, SourceKind, is_error_name};
-use crate::syntax::{floor_char_boundary, is_ident_byte, line_of};
+use crate::syntax::{callee_span, floor_char_boundary, is_ident_byte, line_of};
 use crate::{FileInput, Rule};
 use aho_corasick::AhoCorasick;
 use miroguard_core::{Finding, FlowStep, Language, RuleMeta, Severity, Span};
@@ -1544,21 +1544,6 @@ fn compact(text: &str) -> String {
     let first = out.split(['.', '(']).next().unwrap_or("");
     let last = out.rsplit('.').next().unwrap_or("");
     format!("{first}.….{last}")
-}
-
-/// A sink's primary span: its callee, or from the method name on when the
-/// callee spans lines (`res\n  .status(500)\n  .json`).
-fn callee_span(text: &str, call: &Call) -> Span {
-    let span = call.callee_span;
-    let written = span.text(text);
-    if !written.contains('\n') {
-        return span;
-    }
-    let method = call.callee.last().map(String::as_str).unwrap_or("");
-    match written.rfind(method).filter(|_| !method.is_empty()) {
-        Some(at) => Span::new(span.start + at, span.end),
-        None => span,
-    }
 }
 
 // ------------------------------------------------------------ lexical tier

@@ -29,7 +29,7 @@
 //! handlers, whose dynamic responses Next marks `no-store` itself).
 
 use crate::leak::{LeakContext, LeakSource, Leaks, Purpose, SourceKind};
-use crate::syntax::line_of;
+use crate::syntax::{callee_span, line_of};
 use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, FileClass, Finding, FlowStep, Language, RuleMeta, Severity, Span};
 use miroguard_ir::flow::Flow;
@@ -692,20 +692,6 @@ fn compact(text: &str) -> String {
         .rev()
         .collect();
     format!("…{tail}")
-}
-
-/// The span to report a call at: its callee, on the method's line when the chain spans lines.
-fn callee_span(text: &str, call: &Call) -> Span {
-    let span = call.callee_span;
-    let written = span.text(text);
-    if !written.contains('\n') {
-        return span;
-    }
-    let method = call.callee.last().map(String::as_str).unwrap_or("");
-    match written.rfind(method).filter(|_| !method.is_empty()) {
-        Some(at) => Span::new(span.start + at, span.end),
-        None => span,
-    }
 }
 
 /// Whether a status value is an error (4xx/5xx); `None` when unknown.
