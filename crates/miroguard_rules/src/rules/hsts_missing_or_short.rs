@@ -75,6 +75,31 @@ const KEYWORDS: &[&str] = &[
 /// How many of [`KEYWORDS`] name HSTS itself.
 const HSTS_KEYWORDS: usize = 5;
 
+/// What a Rust file that sets a response header mentions in its code.
+const RUST_HEADER_SETTERS: &[&str] = &[
+    "tower_http",
+    "SetResponseHeaderLayer",
+    "actix_web",
+    "DefaultHeaders",
+    "insert_header",
+    "append_header",
+    "axum",
+    "hyper::",
+    "warp::",
+    "poem::",
+    "rocket::",
+    "salvo::",
+];
+
+/// Whether `needle` occurs in `text` on a line that is not a comment.
+fn in_code(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        let line = text[line_start..at].trim_start();
+        !(line.starts_with("//") || line.starts_with('*') || line.starts_with("/*"))
+    })
+}
+
 /// Modules whose import makes a JS file's `listen` call a web server's.
 const SERVER_MODULES: &[&str] = &[
     "express",
@@ -1102,8 +1127,11 @@ impl HstsMissingOrShort {
         {
             return false;
         }
+        let rust = context.language == Language::Rust;
         if (0..HSTS_KEYWORDS).any(|i| input.keywords.contains(i)) {
-            return true;
+            // Rust code sets headers through a web framework or tower-http;
+            // the `http` and `h2` crates only define the header's name.
+            return !rust || RUST_HEADER_SETTERS.iter().any(|setter| in_code(input.text, setter));
         }
         let has = |word: &str| {
             KEYWORDS
@@ -1111,8 +1139,11 @@ impl HstsMissingOrShort {
                 .position(|k| *k == word)
                 .is_some_and(|i| input.keywords.contains(i))
         };
-        if context.language == Language::Rust {
-            has("httpserver::new") || has("server::bind") || has("axum") && input.text.contains("serve(")
+        if rust {
+            // In code, not in the frameworks' own doc examples.
+            has("httpserver::new") && in_code(input.text, "HttpServer::new")
+                || has("server::bind") && in_code(input.text, "Server::bind")
+                || has("axum") && in_code(input.text, "serve(")
         } else {
             // A `listen` call is a web server's only in a file that imports a
             // server module ([`Cx::js_server`]); libraries listen on sockets too.
@@ -1215,6 +1246,24 @@ mod tests {
         // A library listening on a socket is not a web server.
         assert!(!gate("const net = require('net');\nserver.listen(socketPath);"));
         assert!(!gate("emitter.listen('change', onChange);"));
+
+        let rust = |source: &str| crate::lowered::needs_facts(&rule, "src/main.rs", source);
+        assert!(rust(
+            "use actix_web::{App, HttpServer};\nHttpServer::new(|| App::new()).bind(addr)?.run().await"
+        ));
+        assert!(rust(
+            "let listener = TcpListener::bind(addr).await?;\naxum::serve(listener, app).await?;"
+        ));
+        assert!(rust(
+            "use tower_http::set_header::SetResponseHeaderLayer;\nSetResponseHeaderLayer::overriding(STRICT_TRANSPORT_SECURITY, v)"
+        ));
+        // The `http` crate names the header; a framework documents its server.
+        assert!(!rust(
+            "(StrictTransportSecurity, STRICT_TRANSPORT_SECURITY, \"strict-transport-security\");"
+        ));
+        assert!(!rust(
+            "/// ```\n/// HttpServer::new(|| App::new()).bind(addr)\n/// ```\npub struct HttpServer;"
+        ));
     }
 
     fn summary(found: &[(usize, Severity, String)]) -> Vec<(usize, Severity)> {

@@ -123,8 +123,12 @@ const JS_SINK_WORDS: &[&str] = &[
     "websocket",
     "eventsource",
     "open(",
-    "redirect",
-    "callback",
+    // Every one of REDIRECT_NAMES holds one of these: `redirect` and
+    // `callback` alone are in most JS libraries.
+    "redirect_ur",
+    "redirectur",
+    "callback_ur",
+    "callbackur",
     "baseurl",
     "prefixurl",
 ];
@@ -139,8 +143,10 @@ const RUST_SINK_WORDS: &[&str] = &[
     "hyper",
     "tungstenite",
     "awc",
-    "redirect",
-    "callback",
+    "redirect_ur",
+    "redirectur",
+    "callback_ur",
+    "callbackur",
 ];
 
 /// Calls that hand on the URL they parse or convert.
@@ -1204,6 +1210,15 @@ mod tests {
             .into_iter()
             .map(|(l, s, _)| (l, s))
             .collect()
+    }
+
+    #[test]
+    fn every_redirect_name_passes_the_lexical_gate() {
+        for name in REDIRECT_NAMES {
+            let lower = name.to_ascii_lowercase();
+            assert!(JS_SINK_WORDS.iter().any(|w| lower.contains(w)), "{name}");
+            assert!(RUST_SINK_WORDS.iter().any(|w| lower.contains(w)), "{name}");
+        }
     }
 
     #[test]
