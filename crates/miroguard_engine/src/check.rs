@@ -166,14 +166,8 @@ impl Engine {
     /// known then: class-dependent findings take the severity for `class`
     /// (or go), and superseded findings go.
     pub fn resolve_file(&self, report: &mut FileReport, class: FileClass) {
-        self.resolve_file_because(report, class, None);
-    }
-
-    /// [`Engine::resolve_file`], with the reason the file has its class
-    /// (`loaded by index.html`), which findings that depend on it then carry.
-    pub fn resolve_file_because(&self, report: &mut FileReport, class: FileClass, reason: Option<&str>) {
-        resolve::resolve_classes(&mut report.findings, |_| Some((class, reason)));
-        resolve::resolve_classes(&mut report.suppressed, |_| Some((class, reason)));
+        resolve::resolve_classes(&mut report.findings, |_| Some((class, None)));
+        resolve::resolve_classes(&mut report.suppressed, |_| Some((class, None)));
         resolve::apply_supersession(&mut report.findings, &self.supersedes);
     }
 }

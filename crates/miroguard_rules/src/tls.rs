@@ -27,6 +27,16 @@ pub(crate) enum Reach {
 }
 
 impl Reach {
+    /// This reach narrowed by a guard around `span` (an `if` on a test
+    /// environment, `#[cfg(test)]`): a setting that applies everywhere the
+    /// code runs applies only where the guard lets it.
+    pub(crate) fn guarded(self, flow: &Flow<'_>, span: Span, rust: bool) -> Reach {
+        match self {
+            Reach::Always => guard(flow, span, rust).unwrap_or(Reach::Always),
+            other => other,
+        }
+    }
+
     fn rank(&self) -> u8 {
         match self {
             Reach::Always => 2,
@@ -228,7 +238,7 @@ pub(crate) fn cfg_env(predicate: &str) -> Option<Env> {
 /// (or the `else` of a production check) or a brace-less JS `if (isTest) …`;
 /// only when an operator asks ([`Reach::ByDefault`]) for an `if` on
 /// configuration (`if (options.tlsInsecure)`). `None`: wherever the code runs.
-pub(crate) fn guard(flow: &Flow<'_>, span: Span, rust: bool) -> Option<Reach> {
+fn guard(flow: &Flow<'_>, span: Span, rust: bool) -> Option<Reach> {
     let facts = flow.facts();
     let text = flow.text();
     if facts.in_test_region(span) {

@@ -21,6 +21,7 @@
 
 use crate::cookie::{argument_regions, method_span, value_region};
 use crate::syntax::{line_of, normalize_module, required_module};
+use crate::tls::on_comment_line;
 use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Dependencies, Finding, Language, RuleMeta, Severity, Span, Version};
 use miroguard_ir::flow::Flow;
@@ -93,11 +94,7 @@ const RUST_HEADER_SETTERS: &[&str] = &[
 
 /// Whether `needle` occurs in `text` on a line that is not a comment.
 fn in_code(text: &str, needle: &str) -> bool {
-    text.match_indices(needle).any(|(at, _)| {
-        let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
-        let line = text[line_start..at].trim_start();
-        !(line.starts_with("//") || line.starts_with('*') || line.starts_with("/*"))
-    })
+    text.match_indices(needle).any(|(at, _)| !on_comment_line(text, at))
 }
 
 /// Modules whose import makes a JS file's `listen` call a web server's.

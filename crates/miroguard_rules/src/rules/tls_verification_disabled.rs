@@ -26,8 +26,8 @@
 use crate::syntax::is_ident_byte;
 use crate::tls::{
     ConfigKind, Env, Judged, NODE_TLS_ENV, Reach, Values, called_with_other_than, called_with_possibly, cfg_env,
-    compact, comparison_reach_when_true_is_on, config_kind, config_lines, contains_word, guard, js_target,
-    on_comment_line, set_to_other_than, top_level_commas, value_reach, value_text, zero_assignments,
+    compact, comparison_reach_when_true_is_on, config_kind, config_lines, contains_word, js_target, on_comment_line,
+    set_to_other_than, top_level_commas, value_reach, value_text, zero_assignments,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity, Span};
@@ -244,16 +244,6 @@ impl<'a> Cx<'a> {
         self.facts.calls.get(id as usize)
     }
 
-    /// `reach` narrowed by a guard around `span` (an `if` on a test
-    /// environment, `#[cfg(test)]`): a setting that applies everywhere the
-    /// code runs applies only where the guard lets it.
-    fn guarded(&self, reach: Reach, span: Span) -> Reach {
-        match reach {
-            Reach::Always => guard(self.flow, span, self.rust).unwrap_or(Reach::Always),
-            other => other,
-        }
-    }
-
     fn push(&self, findings: &mut Vec<Finding>, reach: Reach, span: Span, message: String, help: &str) {
         self.push_capped(findings, reach, span, message, help, Severity::Error);
     }
@@ -269,7 +259,7 @@ impl<'a> Cx<'a> {
         help: &str,
         cap: Severity,
     ) {
-        let reach = self.guarded(reach, span);
+        let reach = reach.guarded(self.flow, span, self.rust);
         let message = message.replace("{reach}", &reach.clause());
         let mut finding = self.rule.finding(&reach, self.test_file, span, message, help);
         finding.severity = finding.severity.min(cap);

@@ -16,7 +16,7 @@
 use crate::syntax::is_ident_byte;
 use crate::tls::{
     ConfigKind, Judged, Reach, Values, called_with_other_than, compact, config_kind, config_lines, contains_word,
-    guard, js_target, value_reach, value_text,
+    js_target, value_reach, value_text,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Span};
@@ -307,10 +307,7 @@ struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn push(&self, findings: &mut Vec<Finding>, reach: Reach, span: Span, message: String, help: &str) {
-        let reach = match reach {
-            Reach::Always => guard(self.flow, span, self.rust).unwrap_or(Reach::Always),
-            other => other,
-        };
+        let reach = reach.guarded(self.flow, span, self.rust);
         let message = message.replace("{reach}", &reach.clause());
         findings.push(self.rule.finding(&reach, self.test_file, span, message, help));
     }
