@@ -9,6 +9,7 @@
 #   PEERS=ripgrep,oxlint bench/run.sh   # some peers only (gitleaks takes minutes)
 #   BASELINE=/path/to/old/miroguard bench/run.sh whole   # another build side by side
 #   MIROGUARD_ARGS="--config rules-off.toml" bench/run.sh  # extra scan arguments
+#   bench/run.sh scaling         # time against corpus size (1/4, 1/2, 1, 2x) and --threads 1, 2
 #
 # The corpus is built (once) by the shared make-corpus.sh; peers are looked up
 # where the shared install-peers.sh puts them.
@@ -22,6 +23,11 @@ RUNS=${RUNS:-3}
 PEERS=${PEERS:-1}
 TARGETS=("${@:-rust js whole}")
 read -r -a TARGETS <<<"${TARGETS[*]}"
+# `scaling` stands for the corpus at a quarter, half, whole and double its
+# size, then the whole on one and two threads.
+read -r -a TARGETS <<<"${TARGETS[*]/scaling/quarter half whole double whole-t1 whole-t2}"
+# The scaled copies live beside the corpus (never inside: `whole` would scan them).
+SCALED=${SCALED:-$CORPUS-scaled}
 
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 if [ ! -d "$CORPUS/rust" ] || [ ! -d "$CORPUS/js" ]; then
@@ -34,7 +40,39 @@ MIROGUARD=$PWD/target/release/miroguard
 BASELINE=${BASELINE:-}
 read -r -a EXTRA_ARGS <<<"${MIROGUARD_ARGS:-}"
 
-dir_of() { case $1 in rust) echo "$CORPUS/rust" ;; js) echo "$CORPUS/js" ;; whole) echo "$CORPUS" ;; esac; }
+dir_of() {
+  case $1 in
+    rust) echo "$CORPUS/rust" ;;
+    js) echo "$CORPUS/js" ;;
+    whole | whole-t1 | whole-t2) echo "$CORPUS" ;;
+    quarter | half | double) echo "$SCALED/$1" ;;
+  esac
+}
+# threads_of TARGET: the --threads argument the target asks for, if any.
+threads_of() { case $1 in whole-t*) echo "--threads=${1#whole-t}" ;; esac; }
+
+# make_scaled NAME EVERY: hard-linked copy of every EVERY-th package of the
+# corpus (Rust and JS packages interleaved, so both halves shrink alike).
+make_scaled() {
+  local out=$SCALED/$1 every=$2 i=0 pkg half
+  [ -d "$out" ] && return
+  for pkg in "$CORPUS"/rust/* "$CORPUS"/js/*; do
+    if ((i % every == 0)); then
+      half=$(basename "$(dirname "$pkg")")
+      mkdir -p "$out/$half"
+      cp -al "$pkg" "$out/$half/"
+    fi
+    i=$((i + 1))
+  done
+}
+# make_double: the corpus twice, side by side (hard links: no extra disk).
+make_double() {
+  local out=$SCALED/double
+  [ -d "$out" ] && return
+  mkdir -p "$out/a" "$out/b"
+  cp -al "$CORPUS/rust" "$CORPUS/js" "$out/a/"
+  cp -al "$CORPUS/rust" "$CORPUS/js" "$out/b/"
+}
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 files_of() { find "$1" -type f | wc -l; }
 
@@ -65,7 +103,7 @@ measure() {
   local wall cpu
   wall=$(printf '%s\n' "${walls[@]}" | median)
   cpu=$(printf '%s\n' "${cpus[@]}" | median)
-  printf '%-12s %-6s %8.2f %8.2f %8.1f %9.0f %8.0f\n' "$name" "$target" "$wall" "$cpu" \
+  printf '%-12s %-8s %6.0f %8.2f %8.2f %8.1f %9.0f %8.0f\n' "$name" "$target" "$(echo "$bytes / 1048576" | bc -l)" "$wall" "$cpu" \
     "$(echo "$bytes / 1048576 / $wall" | bc -l)" "$(echo "$files / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
 
@@ -80,15 +118,25 @@ oxlint_bin=$(command -v oxlint || true)
 [ -z "$oxlint_bin" ] && [ -x "$PEERS_DIR/node/node_modules/.bin/oxlint" ] && oxlint_bin=$PEERS_DIR/node/node_modules/.bin/oxlint
 rg_bin=$(command -v rg || true)
 
+for target in "${TARGETS[@]}"; do
+  case $target in
+    quarter) make_scaled quarter 4 ;;
+    half) make_scaled half 2 ;;
+    double) make_double ;;
+  esac
+done
+
 echo "# $(date -u +%Y-%m-%d) on $(nproc) cores; $RUNS runs after a warm-up; medians; corpus $CORPUS"
-printf '%-12s %-6s %8s %8s %8s %9s %8s\n' tool target wall_s cpu_s MB/s files/s rss_MB
+printf '%-12s %-8s %6s %8s %8s %8s %9s %8s\n' tool target MB wall_s cpu_s MB/s files/s rss_MB
 for target in "${TARGETS[@]}"; do
   dir=$(dir_of "$target")
-  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "${EXTRA_ARGS[@]}" "$dir"
+  read -r -a threads <<<"$(threads_of "$target")"
+  measure miroguard "$target" "$MIROGUARD" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/miroguard.json" "${threads[@]}" "${EXTRA_ARGS[@]}" "$dir"
   if [ -n "$BASELINE" ]; then
-    measure baseline "$target" "$BASELINE" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/baseline.json" "$dir"
+    measure baseline "$target" "$BASELINE" scan --no-ignore --include-generated --max-file-size 100M --fail-on never --format json -o "$SCRATCH/baseline.json" "${threads[@]}" "$dir"
   fi
-  [ "$PEERS" = 0 ] && continue
+  # Peers run on the corpus as it is, not on the scaling runs.
+  [[ $PEERS = 0 || ! $target =~ ^(rust|js|whole)$ ]] && continue
   if [ -n "$rg_bin" ] && want ripgrep; then
     measure ripgrep "$target" "$rg_bin" -c --no-ignore -e '(?i)(api|secret|token)[_-]?key\s*[:=]\s*["'"'"'][A-Za-z0-9]{16,}' "$dir"
   fi

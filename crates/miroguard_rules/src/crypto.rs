@@ -3,7 +3,7 @@
 //! goes to that say it is sensitive.
 
 use crate::syntax::{floor_char_boundary, is_ident_byte};
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use miroguard_ir::flow::{Destination, Flow, OriginKind};
 use miroguard_ir::sensitive::{Sensitive, SensitiveKind, sensitivity};
 use miroguard_ir::{BindingKind, Facts, ScopeId, Span, Value};
@@ -185,6 +185,7 @@ pub(crate) struct Needles {
     automaton: AhoCorasick,
     /// The group each pattern belongs to, by pattern id.
     groups: Vec<usize>,
+    group_count: usize,
 }
 
 impl Needles {
@@ -198,11 +199,17 @@ impl Needles {
                 ids.push(group);
             }
         }
+        // A DFA: the needles are few, and it runs over whole files.
         let automaton = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        Ok(Needles { automaton, groups: ids })
+        Ok(Needles {
+            automaton,
+            groups: ids,
+            group_count: groups.len(),
+        })
     }
 
     /// Whether a needle of `group` occurs in `text` at the start of a word
@@ -218,25 +225,39 @@ impl Needles {
     /// Whether a needle of a group `enabled` accepts occurs in `text` with a
     /// sensitive name in the window around it that `nearby` describes.
     pub(crate) fn near_sensitive(&self, text: &str, enabled: impl Fn(usize) -> bool, nearby: &Nearby<'_>) -> bool {
+        self.near_sensitive_by_group(text, |group| enabled(group).then_some(nearby))
+    }
+
+    /// [`Needles::near_sensitive`] with a window of its own for each group
+    /// (`None`: the group's needles do not count), in one pass over `text`.
+    pub(crate) fn near_sensitive_by_group<'n>(
+        &self,
+        text: &str,
+        nearby_for: impl Fn(usize) -> Option<&'n Nearby<'n>>,
+    ) -> bool {
         let bytes = text.as_bytes();
-        // Windows overlap when needles are close: each byte is looked at once.
-        let mut checked_to = 0;
+        // Windows overlap when needles are close: each byte is looked at
+        // once per group (groups' windows differ).
+        let mut checked_to = vec![0; self.group_count];
         for found in self.automaton.find_iter(text) {
-            if !self.groups.get(found.pattern().as_usize()).is_some_and(|g| enabled(*g)) {
+            let Some(&group) = self.groups.get(found.pattern().as_usize()) else {
                 continue;
-            }
+            };
+            let Some(nearby) = nearby_for(group) else {
+                continue;
+            };
             if let Some((byte, within)) = nearby.followed_by {
                 let end = (found.end() + within).min(bytes.len());
                 if !bytes[found.end()..end].contains(&byte) {
                     continue;
                 }
             }
-            let start = floor_char_boundary(text, found.start().saturating_sub(nearby.before).max(checked_to));
+            let start = floor_char_boundary(text, found.start().saturating_sub(nearby.before).max(checked_to[group]));
             let end = floor_char_boundary(text, (found.end() + nearby.after).min(text.len()));
             if start >= end {
                 continue;
             }
-            checked_to = end;
+            checked_to[group] = end;
             if window_names_sensitive(&text[start..end], nearby) {
                 return true;
             }

@@ -513,8 +513,11 @@ impl Rule for InsecureRandomKey {
             followed_by: Some((b'%', BIAS_WITHIN)),
             ..generators
         };
-        needles.near_sensitive(input.text, |g| g == 0, &generators)
-            || needles.near_sensitive(input.text, |g| g == 1, &reduced)
+        needles.near_sensitive_by_group(input.text, |group| match group {
+            0 => Some(&generators),
+            1 => Some(&reduced),
+            _ => None,
+        })
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
