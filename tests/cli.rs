@@ -388,15 +388,24 @@ fn generated_files_and_lockfiles_are_skipped_unless_asked() {
 
 // ---------------------------------------------------------------- output
 
-/// Replaces what changes between machines and runs: the root, the version, the elapsed time.
+/// Replaces what changes between machines and runs: the root, the version,
+/// the elapsed time, and the stage times and thread count in the JSON stats
+/// (their keys stay, so the snapshot still shows the schema).
 fn stable(text: &str, root: &Path) -> String {
     let text = text
         .replace(root.to_string_lossy().as_ref(), "[ROOT]")
         .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
     let summary = regex::Regex::new(r"(?m)^(Scanned .*) in [0-9.]+ s:").expect("valid");
     let elapsed = regex::Regex::new(r#""elapsed_ms": [0-9]+"#).expect("valid");
+    let stages = regex::Regex::new(r#"(?s)"stages": \{.*?\n    \}"#).expect("valid");
+    let number = regex::Regex::new(r"[0-9]+").expect("valid");
     let text = summary.replace_all(&text, "$1 in [T] s:");
-    elapsed.replace_all(&text, "\"elapsed_ms\": [T]").into_owned()
+    let text = elapsed.replace_all(&text, "\"elapsed_ms\": [T]");
+    stages
+        .replace_all(&text, |found: &regex::Captures| {
+            number.replace_all(&found[0], "[T]").into_owned()
+        })
+        .into_owned()
 }
 
 #[test]
@@ -413,6 +422,82 @@ fn output_snapshots() {
         assert!(!text.contains(TS_SECRET), "{name} output leaks a secret");
         insta::assert_snapshot!(format!("app_{name}"), stable(&text, &app));
     }
+}
+
+#[test]
+fn stats_table_names_every_stage_and_counts_the_files() {
+    let dir = project(&[
+        (
+            "src/config.ts",
+            format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes(),
+        ),
+        (
+            "server/main.rs",
+            b"fn main() {\n    let client = reqwest::Client::builder().danger_accept_invalid_certs(true).build();\n}\n",
+        ),
+        ("notes.md", b"Nothing to see here.\n"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+    ]);
+    let output = run(
+        dir.path(),
+        &["scan", "--stats", "--format", "json", "--fail-on", "never"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The table goes to stderr: stdout is still exactly one JSON document.
+    let report = json(&output);
+    let stats = &report["stats"];
+    let table = stderr(&output);
+
+    assert!(table.contains("\"thread s\" is per-file work summed over"), "{table}");
+    assert!(table.contains("\"wall s\" is elapsed time"), "{table}");
+    for stage in [
+        "walk",
+        "read",
+        "classify",
+        "prefilter",
+        "parse",
+        "rules",
+        "finalize",
+        "report",
+        "files",
+        "total",
+    ] {
+        let row = regex::Regex::new(&format!(
+            r"(?m)^  {stage} +(-|[0-9]+\.[0-9]{{3}}) +(-|[0-9]+\.[0-9]{{3}})"
+        ))
+        .expect("valid");
+        assert!(row.is_match(&table), "no row for {stage}:\n{table}");
+    }
+    // Three files checked: the TypeScript and Rust files parsed, the notes
+    // lexically; the PNG skipped as binary.
+    assert!(
+        table.contains("Files: 3 scanned (2 parsed, 1 lexical only), 1 skipped (binary, too large, unreadable)."),
+        "{table}"
+    );
+    let findings = report["findings"].as_array().expect("findings").len();
+    assert!(findings >= 2, "{}", stdout(&output));
+    assert!(table.contains(&format!("; {findings} findings.")), "{table}");
+    assert_eq!(
+        (&stats["files_scanned"], &stats["files_parsed"], &stats["files_skipped"]),
+        (&3.into(), &2.into(), &1.into())
+    );
+    // The JSON has the same stages, in milliseconds.
+    for (group, keys) in [
+        ("wall_ms", &["walk", "files", "classify", "resolve"][..]),
+        (
+            "thread_ms",
+            &["walk", "read", "classify", "prefilter", "parse", "rules", "finalize"][..],
+        ),
+    ] {
+        for key in keys {
+            assert!(stats["stages"][group][key].is_u64(), "stages.{group}.{key}: {stats}");
+        }
+    }
+    assert!(stats["stages"]["threads"].as_u64().is_some_and(|n| n >= 1), "{stats}");
+
+    // Without --stats there is no table.
+    let quiet = run(dir.path(), &["scan", "--format", "json", "--fail-on", "never"]);
+    assert!(!stderr(&quiet).contains("thread s"), "{}", stderr(&quiet));
 }
 
 #[test]

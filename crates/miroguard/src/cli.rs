@@ -138,6 +138,14 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
 
+    /// After the report, print to stderr where the time went: a table of
+    /// time per stage (walk, read, classify, prefilter, parse, rules,
+    /// finalize, report), with the per-file stages summed over the worker
+    /// threads and the others as wall time, and the counts of files parsed,
+    /// scanned and skipped, bytes, findings and MB/s.
+    #[arg(long)]
+    pub stats: bool,
+
     /// Parse every source file, even where no rule's lexical check asks for
     /// it: slower, for checking that the lexical tier loses no finding.
     #[arg(long, hide = true)]

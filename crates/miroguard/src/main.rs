@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// Exit status when nothing reached `--fail-on`.
 const EXIT_CLEAN: u8 = 0;
@@ -103,6 +104,8 @@ fn scan(args: ScanArgs) -> Result<u8> {
         None => None,
     };
     let mut report = progress::with_progress(|counter| engine.scan(&options, counter))?;
+    // Everything from here on is the "report" stage of `--stats`.
+    let scanned = Instant::now();
     if let Some(changed) = &changed {
         report.findings.retain(|f| {
             changed
@@ -150,6 +153,13 @@ fn scan(args: ScanArgs) -> Result<u8> {
             stdout.write_all(&rendered)?;
             stdout.flush()?;
         }
+    }
+    if args.stats {
+        // On stderr, after the report: never mixed into JSON or SARIF on stdout.
+        let report_time = scanned.elapsed();
+        let mut stderr = std::io::stderr().lock();
+        miroguard_report::stats::write(&report, report_time, &mut stderr)?;
+        stderr.flush()?;
     }
     Ok(exit_code(&report, args.fail_on))
 }

@@ -30,10 +30,96 @@ pub struct ScanStats {
     /// Wall time of the scan.
     #[serde(serialize_with = "serialize_millis", rename = "elapsed_ms")]
     pub elapsed: Duration,
+    /// Where that time went, stage by stage.
+    pub stages: StageTimes,
+}
+
+/// Where a scan's time went. The files are checked in parallel, so the
+/// per-file stages are measured as time summed over the worker threads
+/// ([`StageTimes::thread`]), and the rest as wall time on the thread that
+/// runs the scan ([`StageTimes::wall`]); the two do not add up to each other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StageTimes {
+    /// Worker threads that checked the files.
+    pub threads: u64,
+    /// Wall time of the stages that run once per scan.
+    #[serde(rename = "wall_ms")]
+    pub wall: WallTimes,
+    /// Time of the per-file stages, summed over the files and so over the
+    /// worker threads: like CPU time, but measured with the monotonic clock
+    /// (cheap enough to read per stage), so time a thread waited for the
+    /// disk, or for a core on a busy machine, counts too.
+    #[serde(rename = "thread_ms")]
+    pub thread: FileTimes,
+}
+
+/// Wall time of a scan's stages that run once, in the order they run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WallTimes {
+    /// Discovering the candidate files: the directory walk with its ignore files and excludes.
+    #[serde(serialize_with = "serialize_millis")]
+    pub walk: Duration,
+    /// Checking the files on the worker threads: every stage of [`FileTimes`].
+    #[serde(serialize_with = "serialize_millis")]
+    pub files: Duration,
+    /// Classifying the tree (browser, server…) from the files' signals.
+    #[serde(serialize_with = "serialize_millis")]
+    pub classify: Duration,
+    /// Deciding project notes, resolving class-dependent findings, sorting.
+    #[serde(serialize_with = "serialize_millis")]
+    pub resolve: Duration,
+}
+
+/// Time of the stages each file goes through, summed over files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileTimes {
+    /// Asking `.gitignore` files whether git ignores a file, for the files
+    /// the walk did not filter (`--no-ignore`, or named on the command line).
+    #[serde(serialize_with = "serialize_millis")]
+    pub walk: Duration,
+    /// Reading the file, with the size and binary checks.
+    #[serde(serialize_with = "serialize_millis")]
+    pub read: Duration,
+    /// The file's language and dependencies, and the signals the tree's classification reads.
+    #[serde(serialize_with = "serialize_millis")]
+    pub classify: Duration,
+    /// The keyword pass and the rules' lexical decisions on whether to parse.
+    #[serde(serialize_with = "serialize_millis")]
+    pub prefilter: Duration,
+    /// A front end's parse and lowering to Facts.
+    #[serde(serialize_with = "serialize_millis")]
+    pub parse: Duration,
+    /// The rules' checks.
+    #[serde(serialize_with = "serialize_millis")]
+    pub rules: Duration,
+    /// Suppression comments, the file's known class, positions, snippets,
+    /// fingerprints, and the project a project note is about.
+    #[serde(serialize_with = "serialize_millis")]
+    pub finalize: Duration,
+}
+
+impl FileTimes {
+    /// All stages together.
+    pub fn total(&self) -> Duration {
+        self.walk + self.read + self.classify + self.prefilter + self.parse + self.rules + self.finalize
+    }
+}
+
+impl std::ops::AddAssign for FileTimes {
+    fn add_assign(&mut self, other: FileTimes) {
+        self.walk += other.walk;
+        self.read += other.read;
+        self.classify += other.classify;
+        self.prefilter += other.prefilter;
+        self.parse += other.parse;
+        self.rules += other.rules;
+        self.finalize += other.finalize;
+    }
 }
 
 fn serialize_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_u64(duration.as_millis() as u64)
+    // Saturate rather than wrap: 2^64 ms is not a scan anyone waits for.
+    serializer.serialize_u64(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Everything a scan found, sorted: findings by path, position and rule;

@@ -1,8 +1,9 @@
 //! One file through the rules: prefilter, parse if needed, check, suppress, finalize.
 
+use crate::laps::Laps;
 use crate::parse::parse;
 use crate::{Engine, finalize, resolve, suppress};
-use miroguard_core::{FileClass, FileContext, Finding, Notification};
+use miroguard_core::{FileClass, FileContext, FileTimes, Finding, Notification};
 use miroguard_js::SyntaxTree;
 use miroguard_rules::{FileInput, FileMemo, KeywordHits};
 
@@ -27,6 +28,9 @@ pub struct FileReport {
     /// The facts this file provides to its project (`"hsts"`), which remove
     /// the project's pending notes about their absence.
     pub provides: Vec<&'static str>,
+    /// How long the prefilter, parse, rules and finalize stages took (the
+    /// other fields of [`FileTimes`] are for the scan to fill).
+    pub times: FileTimes,
 }
 
 impl Engine {
@@ -58,6 +62,8 @@ impl Engine {
         previous: Option<SyntaxTree>,
         keep_tree: bool,
     ) -> (FileReport, Option<SyntaxTree>) {
+        let mut laps = Laps::start();
+        let mut times = FileTimes::default();
         let hits = self.prefilter.scan(text);
         let rule_hits: Vec<Vec<bool>> = self
             .active
@@ -83,6 +89,7 @@ impl Engine {
                     .iter()
                     .enumerate()
                     .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false, &gate_memo))));
+        times.prefilter = laps.lap();
         let mut report = FileReport::default();
         let mut tree = None;
         let (facts, parse_failed) = if needs_facts {
@@ -94,6 +101,7 @@ impl Engine {
         } else {
             (None, false)
         };
+        times.parse = laps.lap();
 
         // Made after the Facts it may index (the value-flow layer borrows them).
         let check_memo = FileMemo::default();
@@ -119,6 +127,7 @@ impl Engine {
         // on the same span is the same as in a sequential run.
         let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
         findings.sort_by_key(|f| (f.span.start, f.span.end));
+        times.rules = laps.lap();
 
         let secret_spans: Vec<_> = findings
             .iter()
@@ -159,6 +168,8 @@ impl Engine {
         report.provides = check_memo.provided();
         report.findings = findings;
         report.suppressed = suppressed;
+        times.finalize = laps.lap();
+        report.times = times;
         (report, tree)
     }
 

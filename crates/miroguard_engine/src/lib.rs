@@ -14,6 +14,7 @@ mod check;
 mod dependencies;
 mod finalize;
 mod gitignored;
+mod laps;
 mod parse;
 mod prefilter;
 mod resolve;

@@ -4,18 +4,18 @@
 
 use crate::dependencies::DependencyIndex;
 use crate::gitignored::{GitIgnoreOracle, wants_ignore_status};
+use crate::laps::Laps;
 use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, normalize, thread_count};
 use crate::{Engine, resolve};
 use ignore::gitignore::Gitignore;
 use miroguard_context::{Classifier, ContextMap, Signals};
 use miroguard_core::{
-    FileClass, FileContext, Finding, Notification, NotificationKind, ScanReport, ScanStats, Severity,
+    FileClass, FileContext, FileTimes, Finding, Notification, NotificationKind, ScanReport, ScanStats, Severity,
 };
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 /// How many leading bytes are searched for a NUL to call a file binary.
 const BINARY_PROBE: usize = 8 * 1024;
@@ -51,6 +51,8 @@ struct Outcome {
     provides: Vec<&'static str>,
     /// Its project's directory, when it has pending notes or provides facts.
     project: Option<PathBuf>,
+    /// How long its stages took.
+    times: FileTimes,
 }
 
 impl Outcome {
@@ -71,13 +73,14 @@ impl Outcome {
 
 /// Runs `work` on every candidate on `threads` worker threads (with large
 /// stacks), bumping `progress` per file. A panic costs one file, not the scan.
+/// Returns the results and how many threads ran them.
 fn run_parallel<T: Send>(
     candidates: &[Candidate],
     threads: usize,
     progress: &AtomicUsize,
     work: impl Fn(&Candidate) -> T + Sync,
     on_panic: impl Fn(&Candidate) -> T + Sync,
-) -> Vec<T> {
+) -> (Vec<T>, usize) {
     let next = AtomicUsize::new(0);
     let worker = || {
         let mut done = Vec::new();
@@ -88,7 +91,7 @@ fn run_parallel<T: Send>(
         done
     };
     let mut results = Vec::with_capacity(candidates.len());
-    std::thread::scope(|scope| {
+    let threads = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads.min(candidates.len()).max(1))
             .map_while(|_| {
                 std::thread::Builder::new()
@@ -99,12 +102,15 @@ fn run_parallel<T: Send>(
             .collect();
         if handles.is_empty() {
             results.extend(worker());
+            return 1;
         }
+        let spawned = handles.len();
         for handle in handles {
             results.extend(handle.join().unwrap_or_default());
         }
+        spawned
     });
-    results
+    (results, threads)
 }
 
 /// A file's text, or why it was not read (as an outcome with its notification).
@@ -271,21 +277,24 @@ impl Engine {
         options: &ScanOptions,
         progress: &AtomicUsize,
     ) -> Result<(ScanReport, ContextMap), ScanError> {
-        let started = Instant::now();
+        let mut laps = Laps::start();
+        let mut stats = ScanStats::default();
         let root = options.root.clone();
         let discovered = discover(&self.config, options)?;
         let mut notifications = discovered.notifications;
         let oracle = GitIgnoreOracle::new(&root);
         let dependencies = DependencyIndex::new();
-        let outcomes = run_parallel(
+        stats.stages.wall.walk = laps.lap();
+        let (outcomes, threads) = run_parallel(
             &discovered.candidates,
             thread_count(options),
             progress,
             |candidate| self.scan_file(candidate, options, &oracle, &dependencies),
             Outcome::internal_error,
         );
+        stats.stages.wall.files = laps.lap();
+        stats.stages.threads = threads as u64;
 
-        let mut stats = ScanStats::default();
         let mut findings = Vec::new();
         let mut suppressed = Vec::new();
         let mut files = Vec::with_capacity(outcomes.len());
@@ -304,16 +313,20 @@ impl Engine {
             stats.files_skipped += u64::from(outcome.skipped);
             stats.files_parsed += u64::from(outcome.parsed);
             stats.bytes_scanned += outcome.bytes;
+            stats.stages.thread += outcome.times;
             findings.extend(outcome.findings);
             suppressed.extend(outcome.suppressed);
             notifications.extend(outcome.notifications);
             files.push((outcome.display, outcome.signals));
         }
+        // The loop above decided the project notes.
+        stats.stages.wall.resolve = laps.lap();
         let context = self.classify_outcomes(
             &root,
             files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
         )?;
         drop(files);
+        stats.stages.wall.classify = laps.lap();
         resolve::resolve_classes(&mut findings, |path| {
             context
                 .get(path)
@@ -329,7 +342,11 @@ impl Engine {
         resolve::apply_supersession(&mut findings, &self.supersedes);
         notifications.extend(conflict_notifications(&context));
         notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        stats.elapsed = started.elapsed();
+        stats.stages.wall.resolve += laps.lap();
+        // The laps follow each other without gaps: their sum is the time since
+        // the start, and the wall times add up to exactly the elapsed time.
+        let wall = &stats.stages.wall;
+        stats.elapsed = wall.walk + wall.files + wall.classify + wall.resolve;
         let report = ScanReport {
             findings,
             suppressed,
@@ -349,7 +366,7 @@ impl Engine {
     ) -> Result<(ContextMap, Vec<Notification>), ScanError> {
         let discovered = discover(&self.config, options)?;
         let mut notifications = discovered.notifications;
-        let outcomes = run_parallel(
+        let (outcomes, _) = run_parallel(
             &discovered.candidates,
             thread_count(options),
             progress,
@@ -399,19 +416,31 @@ impl Engine {
                 ..Outcome::default()
             };
         }
-        let (text, notes) = match read(candidate, options.max_file_size) {
+        let mut laps = Laps::start();
+        let mut times = FileTimes::default();
+        let read = read(candidate, options.max_file_size);
+        times.read = laps.lap();
+        let (text, notes) = match read {
             Ok(read) => read,
-            Err(skipped) => return *skipped,
+            Err(mut skipped) => {
+                skipped.times = times;
+                return *skipped;
+            }
         };
         let mut context = FileContext::from_display_path(candidate.display.clone());
         context.dependencies = dependencies.for_file(&candidate.path, context.language);
+        times.classify = laps.lap();
         // The walk already dropped git-ignored files unless it was told not to,
         // or the file was named on the command line.
         if options.no_ignore || candidate.explicit {
             let name = candidate.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             context.git_ignored = wants_ignore_status(name) && oracle.is_ignored(&candidate.path);
         }
+        times.walk = laps.lap();
         let mut report = self.check_text(&context, &text);
+        // The check timed its own stages; this lap only restarts the clock.
+        laps.lap();
+        times += report.times;
         let mut notifications = notes;
         notifications.extend(std::mem::take(&mut report.notifications));
         let project = (!report.pending.is_empty() || !report.provides.is_empty())
@@ -423,6 +452,9 @@ impl Engine {
             (Some(project), Some(walked)) => project.starts_with(walked),
             _ => false,
         };
+        times.finalize += laps.lap();
+        let signals = miroguard_context::extract(&candidate.display, &text);
+        times.classify += laps.lap();
         Outcome {
             pending: if whole_project { report.pending } else { Vec::new() },
             provides: report.provides,
@@ -431,11 +463,12 @@ impl Engine {
             findings: report.findings,
             suppressed: report.suppressed,
             notifications,
-            signals: miroguard_context::extract(&candidate.display, &text),
+            signals,
             scanned: true,
             skipped: false,
             parsed: report.parsed,
             bytes: text.len() as u64,
+            times,
         }
     }
 }

@@ -5,9 +5,13 @@
 //! when the core types grow fields, and the key order is fixed.
 
 use crate::{Error, OutputOptions};
-use miroguard_core::{Finding, Notification, Position, ScanReport, TOOL_NAME, TOOL_VERSION, rule_doc_url};
+use miroguard_core::{
+    FileTimes, Finding, Notification, Position, ScanReport, StageTimes, TOOL_NAME, TOOL_VERSION, WallTimes,
+    rule_doc_url,
+};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::time::Duration;
 
 /// The JSON document for `report`, pretty-printed with a trailing newline.
 pub fn to_string(report: &ScanReport, opts: &OutputOptions) -> Result<String, Error> {
@@ -100,6 +104,78 @@ struct Stats {
     files_parsed: u64,
     bytes_scanned: u64,
     elapsed_ms: u64,
+    stages: Stages,
+}
+
+#[derive(Serialize)]
+struct Stages {
+    threads: u64,
+    wall_ms: Wall,
+    thread_ms: Thread,
+}
+
+#[derive(Serialize)]
+struct Wall {
+    walk: u64,
+    files: u64,
+    classify: u64,
+    resolve: u64,
+}
+
+#[derive(Serialize)]
+struct Thread {
+    walk: u64,
+    read: u64,
+    classify: u64,
+    prefilter: u64,
+    parse: u64,
+    rules: u64,
+    finalize: u64,
+}
+
+/// Whole milliseconds, saturating rather than wrapping: 2^64 ms is not a scan anyone waits for.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl From<&StageTimes> for Stages {
+    fn from(stages: &StageTimes) -> Stages {
+        // Destructured, so that a stage added to the core types fails to
+        // compile here instead of going missing from the JSON.
+        let WallTimes {
+            walk,
+            files,
+            classify,
+            resolve,
+        } = stages.wall;
+        let FileTimes {
+            walk: thread_walk,
+            read,
+            classify: thread_classify,
+            prefilter,
+            parse,
+            rules,
+            finalize,
+        } = stages.thread;
+        Stages {
+            threads: stages.threads,
+            wall_ms: Wall {
+                walk: millis(walk),
+                files: millis(files),
+                classify: millis(classify),
+                resolve: millis(resolve),
+            },
+            thread_ms: Thread {
+                walk: millis(thread_walk),
+                read: millis(read),
+                classify: millis(thread_classify),
+                prefilter: millis(prefilter),
+                parse: millis(parse),
+                rules: millis(rules),
+                finalize: millis(finalize),
+            },
+        }
+    }
 }
 
 fn document<'a>(report: &'a ScanReport, opts: &OutputOptions) -> Document<'a> {
@@ -120,8 +196,8 @@ fn document<'a>(report: &'a ScanReport, opts: &OutputOptions) -> Document<'a> {
             files_skipped: stats.files_skipped,
             files_parsed: stats.files_parsed,
             bytes_scanned: stats.bytes_scanned,
-            // Saturate rather than wrap: 2^64 ms is not a scan anyone waits for.
-            elapsed_ms: u64::try_from(stats.elapsed.as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms: millis(stats.elapsed),
+            stages: Stages::from(&stats.stages),
         },
     }
 }

@@ -4,7 +4,9 @@
 //! - [`text`]: one codespan-reporting diagnostic per finding, then the
 //!   notifications and a one-line summary;
 //! - [`json`]: one documented object (`docs/json-output.md`);
-//! - [`sarif`]: SARIF 2.1.0 as GitHub code scanning accepts it.
+//! - [`sarif`]: SARIF 2.1.0 as GitHub code scanning accepts it;
+//! - [`stats`]: where the scan's time went, for `scan --stats` (on stderr,
+//!   beside whichever format the report has).
 //!
 //! Every format shows secrets redacted unless [`OutputOptions::show_secrets`]
 //! is set: a finding's raw secret and the raw lines of its snippet are read
@@ -20,6 +22,7 @@ use std::borrow::Cow;
 
 pub mod json;
 pub mod sarif;
+pub mod stats;
 pub mod text;
 
 /// How to render a report.

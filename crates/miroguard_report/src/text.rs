@@ -448,7 +448,7 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 /// Decimal units, one decimal place, as `du --si` and most people read them.
-fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return plural(bytes as usize, "byte", "bytes");

@@ -5,8 +5,9 @@
 mod support;
 
 use miroguard_core::{ScanReport, TOOL_VERSION};
-use miroguard_report::{OutputOptions, json, sarif, text};
+use miroguard_report::{OutputOptions, json, sarif, stats, text};
 use serde_json::Value;
+use std::time::Duration;
 
 fn text_of(report: &ScanReport, opts: &OutputOptions) -> String {
     let mut out = Vec::new();
@@ -68,6 +69,13 @@ fn sarif_snapshot() {
     without_version(|| {
         insta::assert_snapshot!(sarif::to_string(&support::small_report(), &OutputOptions::default()).expect("sarif"));
     });
+}
+
+#[test]
+fn stats_snapshot() {
+    let mut out = Vec::new();
+    stats::write(&support::small_report(), Duration::from_millis(3), &mut out).expect("writing to a Vec cannot fail");
+    insta::assert_snapshot!(String::from_utf8(out).expect("the table is UTF-8"));
 }
 
 #[test]

@@ -8,8 +8,8 @@ pub mod sarif_validator;
 
 use miroguard_core::redact::redact;
 use miroguard_core::{
-    EnabledRule, Finding, FlowStep, LineIndex, Notification, NotificationKind, Position, Precision, RuleMeta,
-    ScanReport, ScanStats, Severity, Snippet, Span,
+    EnabledRule, FileTimes, Finding, FlowStep, LineIndex, Notification, NotificationKind, Position, Precision,
+    RuleMeta, ScanReport, ScanStats, Severity, Snippet, Span, StageTimes, WallTimes,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -175,6 +175,29 @@ pub fn flow_finding() -> Finding {
     place(finding, "src/auth/callback.ts", callback_ts, 1, &[], "4d3c2b1a0f9e8d7c")
 }
 
+/// Stage times of a 210 ms scan on two threads: the wall times add up to it.
+pub fn stages() -> StageTimes {
+    let ms = Duration::from_millis;
+    StageTimes {
+        threads: 2,
+        wall: WallTimes {
+            walk: ms(12),
+            files: ms(180),
+            classify: ms(8),
+            resolve: ms(10),
+        },
+        thread: FileTimes {
+            walk: ms(1),
+            read: ms(40),
+            classify: ms(25),
+            prefilter: ms(50),
+            parse: ms(120),
+            rules: ms(95),
+            finalize: Duration::from_micros(19_500),
+        },
+    }
+}
+
 /// A report of the flow finding alone, for the flow snapshots.
 pub fn flow_report() -> ScanReport {
     ScanReport {
@@ -187,6 +210,7 @@ pub fn flow_report() -> ScanReport {
             files_parsed: 1,
             bytes_scanned: 321,
             elapsed: Duration::from_millis(12),
+            ..ScanStats::default()
         },
         root: PathBuf::from("/home/dev/my app"),
         ..ScanReport::default()
@@ -299,6 +323,7 @@ pub fn small_report() -> ScanReport {
             files_parsed: 5,
             bytes_scanned: 1_234_567,
             elapsed: Duration::from_millis(210),
+            stages: stages(),
         },
         root: PathBuf::from("/home/dev/my app"),
     }
