@@ -167,6 +167,14 @@ impl Engine {
         &self.registry
     }
 
+    /// The keyword pass alone: which of the active rules' keywords (all
+    /// deduplicated, in the engine's order) occur in `text`. Exposed only so
+    /// that `benches/scan_paths.rs` can time the pass by itself; not API.
+    #[doc(hidden)]
+    pub fn prefilter_scan(&self, text: &str) -> Vec<bool> {
+        self.prefilter.scan(text)
+    }
+
     fn rule(&self, active: &ActiveRule) -> &dyn Rule {
         self.registry.rules()[active.index].as_ref()
     }

@@ -7,6 +7,8 @@
 //! The server runs in process over `lsp-server`'s in-memory connection,
 //! exactly as over stdio minus the pipe; each edit changes one line (as
 //! typing does), alternating between two spellings so each check is real.
+//! The documents come from `miroguard_bench_inputs`, which the engine's
+//! `check_document` bench checks too.
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use lsp_types::notification::{
@@ -17,89 +19,10 @@ use lsp_types::{
     DidChangeTextDocumentParams, DidOpenTextDocumentParams, InitializeParams, Position, PublishDiagnosticsParams,
     Range, TextDocumentContentChangeEvent, TextDocumentItem, Uri, VersionedTextDocumentIdentifier,
 };
+use miroguard_bench_inputs::{DOCUMENT_LINES, rust_document, typescript_document};
 use miroguard_lsp::{ServerOptions, serve};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
-
-const LINES: usize = 5_000;
-
-/// A block of a Miro app's server, in TypeScript: routes, OAuth, logging.
-fn typescript_block(i: usize) -> String {
-    format!(
-        r#"// Handlers for board {i}.
-export async function refreshToken{i}(req: Request, res: Response): Promise<void> {{
-  const refresh = req.cookies['refresh_token'];
-  const response = await axios.post('https://api.miro.com/v1/oauth/token', {{
-    grant_type: 'refresh_token',
-    client_id: process.env.MIRO_CLIENT_ID,
-    client_secret: process.env.MIRO_CLIENT_SECRET,
-    refresh_token: refresh,
-  }});
-  const accessToken: string = response.data.access_token;
-  logger.info('refreshed token for board {i}', {{ board: req.params.id }});
-  res.cookie('session', accessToken, {{ httpOnly: true, secure: true, sameSite: 'none' }});
-  res.json({{ ok: true, expiresIn: response.data.expires_in }});
-}}
-
-app.get('/boards/{i}/items', async (req, res) => {{
-  const items = await miroClient.getBoardItems(req.params.id, {{ limit: 50 }});
-  const digest = crypto.createHash('sha256').update(JSON.stringify(items)).digest('hex');
-  res.setHeader('ETag', digest);
-  res.json(items.map((item: Item) => ({{ id: item.id, type: item.type, title: item.data?.title ?? '' }})));
-}});
-
-function nonce{i}(): string {{
-  return crypto.randomBytes(16).toString('base64url');
-}}
-
-"#
-    )
-}
-
-/// A block of a Miro app's server, in Rust: axum handlers, reqwest, tracing.
-fn rust_block(i: usize) -> String {
-    format!(
-        r#"/// Handlers for board {i}.
-pub async fn refresh_token_{i}(State(state): State<AppState>, jar: CookieJar) -> Result<Json<Value>, AppError> {{
-    let refresh = jar.get("refresh_token").map(|c| c.value().to_string()).unwrap_or_default();
-    let response = state
-        .http
-        .post("https://api.miro.com/v1/oauth/token")
-        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh.as_str())])
-        .basic_auth(&state.client_id, Some(&state.client_secret))
-        .send()
-        .await?;
-    let token: TokenResponse = response.json().await?;
-    tracing::info!(board = {i}, expires_in = token.expires_in, "refreshed token");
-    Ok(Json(json!({{ "ok": true, "expires_in": token.expires_in }})))
-}}
-
-pub async fn items_{i}(Path(board): Path<String>, State(state): State<AppState>) -> Result<Json<Vec<Item>>, AppError> {{
-    let items = state.miro.board_items(&board, 50).await?;
-    let digest = Sha256::digest(serde_json::to_vec(&items)?);
-    tracing::debug!(?digest, "items of board {{}}", board);
-    Ok(Json(items))
-}}
-
-fn nonce_{i}() -> String {{
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}}
-
-"#
-    )
-}
-
-fn document(header: &str, block: fn(usize) -> String) -> String {
-    let mut text = header.to_string();
-    let mut i = 0;
-    while text.lines().count() < LINES {
-        text.push_str(&block(i));
-        i += 1;
-    }
-    text.lines().take(LINES).collect::<Vec<_>>().join("\n") + "\n"
-}
 
 struct Client {
     connection: Connection,
@@ -179,8 +102,11 @@ fn measure(name: &str, file: &str, language: &str, text: String, edits: usize) {
     });
     let findings = client.diagnostics(1);
 
-    // The line edited: a log call in the middle of the file, typed back and forth.
-    let line = (LINES / 2) as u32;
+    // The line edited, in the middle of the file, typed back and forth: a
+    // comment in the TypeScript document, `.http` of a method chain in the
+    // Rust one. Either way every version still parses whole (a version that
+    // did not would be checked lexically, and look fast).
+    let line = (DOCUMENT_LINES / 2) as u32;
     let mut times = Vec::with_capacity(edits);
     for version in 2..(edits as i32 + 2) {
         let text = if version % 2 == 0 { "// x\n" } else { "// y\n" };
@@ -221,14 +147,10 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(if quick { 5 } else { 300 });
-    let typescript = document(
-        "import axios from 'axios';\nimport crypto from 'node:crypto';\nimport { app, logger, miroClient } from './app';\n\n",
-        typescript_block,
-    );
-    let rust = document(
-        "use axum::{extract::{Path, State}, Json};\nuse serde_json::{json, Value};\nuse sha2::{Digest, Sha256};\n\n",
-        rust_block,
-    );
+    // The same documents as the engine's `check_document` bench, so the two
+    // can be compared: what the server adds to a check.
+    let typescript = typescript_document();
+    let rust = rust_document();
     // `--only typescript` or `--only rust`, for profiling one of them.
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1));
     if only.is_none_or(|o| o == "typescript") {
