@@ -17,7 +17,7 @@
 
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
-use miroguard_bench_inputs::{Family, Source, SourceFile, files, rust_document, total_bytes, typescript_document};
+use miroguard_bench_inputs::{Family, Source, SourceFile, files, total_bytes};
 use miroguard_core::{Config, FileContext};
 use miroguard_engine::Engine;
 
@@ -55,12 +55,10 @@ fn prefilter(bencher: Bencher, source: Source) {
 #[divan::bench(args = ["typescript", "rust"], sample_count = 20)]
 fn check_document(bencher: Bencher, language: &str) {
     let engine = engine();
-    let (path, text) = match language {
-        "typescript" => ("server/routes.ts", typescript_document()),
-        "rust" => ("server/routes.rs", rust_document()),
-        other => panic!("no generated document in {other}"),
-    };
-    let context = FileContext::from_display_path(path);
+    let family = if language == "rust" { Family::Rust } else { Family::JsTs };
+    let [SourceFile { path, text, .. }] =
+        <[SourceFile; 1]>::try_from(files(family, Source::Generated)).expect("one generated document per language");
+    let context = FileContext::from_display_path(path.clone());
     // Outside the timed loop: the rules asked for the parse and the file
     // parsed whole, so the time is that of the full path, not of a shortcut.
     let report = engine.check_text(&context, &text);
