@@ -186,6 +186,8 @@ pub(crate) struct Needles {
     /// The group each pattern belongs to, by pattern id.
     groups: Vec<usize>,
     group_count: usize,
+    /// Whether a needle counts only at the start of an identifier.
+    word_start: bool,
 }
 
 impl Needles {
@@ -209,7 +211,18 @@ impl Needles {
             automaton,
             groups: ids,
             group_count: groups.len(),
+            word_start: false,
         })
+    }
+
+    /// These needles, counting only where one starts an identifier or a
+    /// path segment (`StdRng::from_seed`, not `ED25519_keypair_from_seed`
+    /// in C bindings): for rules whose checks match whole segments.
+    pub(crate) fn at_word_start(self) -> Needles {
+        Needles {
+            word_start: true,
+            ..self
+        }
     }
 
     /// Whether a needle of `group` occurs in `text` at the start of a word
@@ -246,6 +259,9 @@ impl Needles {
             let Some(nearby) = nearby_for(group) else {
                 continue;
             };
+            if self.word_start && found.start() > 0 && is_ident_byte(bytes[found.start() - 1]) {
+                continue;
+            }
             if let Some((byte, within)) = nearby.followed_by {
                 let end = (found.end() + within).min(bytes.len());
                 if !bytes[found.end()..end].contains(&byte) {

@@ -981,8 +981,11 @@ impl Rule for HardcodedSigningKey {
     }
 
     fn needs_facts(&self, input: &FileInput<'_>) -> bool {
-        SinkLanguage::of(input.context.language)
-            .is_some_and(|language| input.keywords.any() && self.call_sites.may_match(input.text, language))
+        // Type declarations (`.d.ts`) declare signatures such as DOM's
+        // `sign(algorithm, key, data)` but call nothing.
+        !input.context.is_type_declarations()
+            && SinkLanguage::of(input.context.language)
+                .is_some_and(|language| input.keywords.any() && self.call_sites.may_match(input.text, language))
     }
 
     fn extra_docs(&self) -> Option<String> {
@@ -1012,7 +1015,7 @@ impl Rule for HardcodedSigningKey {
     }
 
     fn check(&self, input: &FileInput<'_>, findings: &mut Vec<Finding>) {
-        let Some(facts) = input.facts else {
+        let Some(facts) = input.facts.filter(|_| !input.context.is_type_declarations()) else {
             return;
         };
         let Some(language) = SinkLanguage::of(input.context.language) else {
@@ -1196,8 +1199,8 @@ mod tests {
         assert!(toml::from_str::<RuleFile>(unknown_key).is_err());
     }
 
-    #[test]
-    fn express_session_secret_whatever_it_looks_like() {
+    /// `app.use(session({ secret: 'keyboard cat' }))`, lowered by hand.
+    fn express_session_with_literal_secret() -> Source {
         let mut s = Source::new(
             "import session from 'express-session';\napp.use(session({ secret: 'keyboard cat', resave: false }));\n",
         );
@@ -1210,10 +1213,24 @@ mod tests {
             "session",
             vec![options],
         );
+        s
+    }
+
+    #[test]
+    fn express_session_secret_whatever_it_looks_like() {
+        let s = express_session_with_literal_secret();
         assert_eq!(
             messages(&s.check("src/app.ts")),
             [("Hardcoded key passed to `session({ secret })`", "keyboard cat")]
         );
+    }
+
+    #[test]
+    fn type_declarations_are_not_checked() {
+        // DOM's `sign(algorithm, key, data)` is declared, never called, in a `.d.ts`.
+        let s = express_session_with_literal_secret();
+        assert!(s.check("types/app.d.ts").is_empty());
+        assert_eq!(s.check("src/app.ts").len(), 1);
     }
 
     #[test]

@@ -193,7 +193,8 @@ impl InsecureRandomKey {
         Ok(InsecureRandomKey {
             meta: file.rule,
             js_needles: Needles::new(&[JS_GENERATORS, SECURE_SOURCE_KEYWORDS])?,
-            rust_needles: Needles::new(&[RUST_GENERATORS])?,
+            // The checks match whole path segments (`SmallRng`, `from_seed`).
+            rust_needles: Needles::new(&[RUST_GENERATORS])?.at_word_start(),
             keywords: SOURCE_KEYWORDS
                 .iter()
                 .chain(SINK_KEYWORDS)
@@ -628,6 +629,16 @@ mod tests {
         let source = "fn a() -> u64 { let mut rng = StdRng::seed_from_u64(42); let token: u64 = rng.gen(); token }\nfn b() -> u64 { let mut rng = StdRng::from_entropy(); let token: u64 = rng.gen(); token }\nfn c(seed: u64) -> u64 { let mut rng = StdRng::seed_from_u64(seed); let token: u64 = rng.gen(); token }\n";
         let lines: Vec<usize> = found("src/lib.rs", source).into_iter().map(|f| f.0).collect();
         assert_eq!(lines, [1]);
+    }
+
+    #[test]
+    fn c_bindings_that_derive_keys_from_seeds_are_not_parsed_for() {
+        let rule = InsecureRandomKey::new().expect("built-in rule loads");
+        let ffi = "extern \"C\" {\n    #[link_name = \"aws_lc_ED25519_keypair_from_seed\"]\n    pub fn ED25519_keypair_from_seed(out_public_key: *mut u8, out_private_key: *mut u8, seed: *const u8);\n}\n";
+        assert!(!crate::lowered::needs_facts(&rule, "src/bindings.rs", ffi));
+        let seeded =
+            "fn token() -> u64 { let mut rng = StdRng::from_seed([7; 32]); let token: u64 = rng.gen(); token }\n";
+        assert!(crate::lowered::needs_facts(&rule, "src/keys.rs", seeded));
     }
 
     #[test]

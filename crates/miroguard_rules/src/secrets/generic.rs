@@ -235,7 +235,7 @@ fn quoted_candidate(text: &str) -> Option<&str> {
         let Some(close) = memchr::memchr2(quote, b'\n', window) else {
             continue;
         };
-        if window[close] != quote || close < MIN_LEN_STRONG {
+        if window[close] != quote || close < MIN_LEN_STRONG || in_comment_line(bytes, open) {
             continue;
         }
         let Some(candidate) = text.get(start..start + close) else {
@@ -278,6 +278,12 @@ fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
             }
         }
     }
+    // A statement that ended before the value (`;` closing its line) holds
+    // no name of the value's binding: `#[link_name = "…"]` under
+    // `fn free_private_key(…);` is not a key.
+    if let Some(end) = last_statement_end(&bytes[start..at]) {
+        start += end;
+    }
     let window = bytes[start..at].to_ascii_lowercase();
     let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$');
     let mut best: Option<(NameStrength, bool)> = None;
@@ -290,7 +296,10 @@ fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
             while name_end < bytes.len() && is_name_byte(bytes[name_end]) {
                 name_end += 1;
             }
-            let Some(name) = text.get(name_start..name_end) else {
+            let Some(name) = text
+                .get(name_start..name_end)
+                .filter(|_| !in_comment_line(bytes, name_start))
+            else {
                 continue;
             };
             if let Some(strength) = secret_name_strength(name) {
@@ -303,6 +312,27 @@ fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
         }
     }
     best
+}
+
+/// Whether byte `at` is on a line that a comment starts (`//`, `///`, `/*`,
+/// a doc comment's `* `) and not after the comment's end. No binding's name
+/// or value is there: quoted words in doc comments (`` `@NgModule` ``) are
+/// not code. Pairs in comments are the pair scan's.
+fn in_comment_line(bytes: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
+    let line = bytes[line_start..at].trim_ascii_start();
+    let opens =
+        line.starts_with(b"//") || line.starts_with(b"/*") || line.starts_with(b"* ") || line.starts_with(b"*\t");
+    opens && memchr::memmem::find(line, b"*/").is_none()
+}
+
+/// Just past the last `;` in `bytes` that ends its line (only blanks after
+/// it): the end of a statement. A `;` inside a line (`[u8; 32]`) is not one.
+fn last_statement_end(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr_iter(b'\n', bytes).find_map(|newline| {
+        let line = bytes[..newline].trim_ascii_end();
+        (line.last() == Some(&b';')).then_some(line.len())
+    })
 }
 
 #[cfg(test)]
@@ -349,5 +379,26 @@ mod tests {
             "const msg = \"Hello world\"; const k = process.env.API_KEY;"
         ));
         assert!(!could_match_in_source("fn main() { println!(\"{}\", x); }"));
+    }
+
+    #[test]
+    fn the_gate_skips_comment_lines_and_ended_statements() {
+        // Quoted words in doc comments are neither names nor values.
+        let doc =
+            "/**\n * Marks the token as belonging to a particular `@NgModule` or `R3Injector`.\n */\nfunction f() {}\n";
+        assert!(!could_match_in_source(doc));
+        let rust_doc = "/// The session token, see `TokenStore` in `auth_v2_x9`.\nfn f() {}\n";
+        assert!(!could_match_in_source(rust_doc));
+        // A name in a statement that ended above the value is not its binding's.
+        let ffi = "extern \"C\" {\n    pub fn PKCS8PrivateKeyInfo_bio(key: *mut EVP_PKEY) -> c_int;\n}\nextern \"C\" {\n    #[link_name = \"aws_lc_0_47_0_d2i_X509_fp\"]\n";
+        assert!(!could_match_in_source(ffi));
+        // Comments above a binding, and `;` inside a line, change nothing.
+        let commented = "// the key the app signs with\nconst signingKey =\n  \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";\n";
+        assert!(could_match_in_source(commented));
+        let array = "let x = 1;\nconst SECRET_KEY: &[u8; 32] =\n    b\"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";\n";
+        assert!(could_match_in_source(array));
+        // A value on a comment line after the comment closed is code.
+        let after = "/* keys */ const apiKey = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";\n";
+        assert!(could_match_in_source(after));
     }
 }
