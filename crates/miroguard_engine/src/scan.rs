@@ -36,7 +36,6 @@ pub(crate) const LOCKFILES: &[&str] = &[
 /// What scanning one file produced.
 #[derive(Default)]
 struct Outcome {
-    display: String,
     findings: Vec<Finding>,
     suppressed: Vec<Finding>,
     notifications: Vec<Notification>,
@@ -58,7 +57,6 @@ struct Outcome {
 impl Outcome {
     fn internal_error(candidate: &Candidate) -> Outcome {
         Outcome {
-            display: candidate.display.clone(),
             skipped: true,
             notifications: vec![Notification::new(
                 NotificationKind::Unreadable,
@@ -72,26 +70,30 @@ impl Outcome {
 }
 
 /// Runs `work` on every candidate on `threads` worker threads (with large
-/// stacks), bumping `progress` per file. A panic costs one file, not the scan.
-/// Returns the results and how many threads ran them.
-fn run_parallel<T: Send>(
-    candidates: &[Candidate],
+/// stacks), bumping `progress` per file, and folds each result into its
+/// worker's `A` as soon as it is made: what a file's check needed is gone
+/// before the worker takes the next file, so memory holds only what the
+/// folds keep. A panic costs one file, not the scan. Returns the workers'
+/// folds and how many threads ran them.
+fn run_parallel<'c, T, A: Default + Send>(
+    candidates: &'c [Candidate],
     threads: usize,
     progress: &AtomicUsize,
     work: impl Fn(&Candidate) -> T + Sync,
     on_panic: impl Fn(&Candidate) -> T + Sync,
-) -> (Vec<T>, usize) {
+    fold: impl Fn(&mut A, &'c Candidate, T) + Sync,
+) -> (Vec<A>, usize) {
     let next = AtomicUsize::new(0);
     let worker = || {
-        let mut done = Vec::new();
+        let mut kept = A::default();
         while let Some(candidate) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) {
-            done.push(catch_unwind(AssertUnwindSafe(|| work(candidate))).unwrap_or_else(|_| on_panic(candidate)));
+            let result = catch_unwind(AssertUnwindSafe(|| work(candidate))).unwrap_or_else(|_| on_panic(candidate));
+            fold(&mut kept, candidate, result);
             progress.fetch_add(1, Ordering::Relaxed);
         }
-        done
+        kept
     };
-    let mut results = Vec::with_capacity(candidates.len());
-    let threads = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads.min(candidates.len()).max(1))
             .map_while(|_| {
                 std::thread::Builder::new()
@@ -101,16 +103,88 @@ fn run_parallel<T: Send>(
             })
             .collect();
         if handles.is_empty() {
-            results.extend(worker());
-            return 1;
+            return (vec![worker()], 1);
         }
         let spawned = handles.len();
-        for handle in handles {
-            results.extend(handle.join().unwrap_or_default());
+        let folds = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+        (folds, spawned)
+    })
+}
+
+/// What a scan keeps of the files it checked: their findings, and what the
+/// tree's classification and the project notes need.
+#[derive(Default)]
+struct Kept<'c> {
+    findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
+    notifications: Vec<Notification>,
+    /// Project notes, with their file's project: a note stands only if no
+    /// file of its project provides the fact, known once every file is in.
+    pending: Vec<(Finding, Option<PathBuf>)>,
+    /// Every fact some file provides, with the directory of that file's project.
+    provided: Vec<(&'static str, PathBuf)>,
+    /// Every file's display path and signals, for the classification.
+    files: Vec<(&'c str, Option<Signals>)>,
+    stats: ScanStats,
+}
+
+impl<'c> Kept<'c> {
+    fn add(&mut self, candidate: &'c Candidate, outcome: Outcome) {
+        let Outcome {
+            findings,
+            suppressed,
+            notifications,
+            signals,
+            scanned,
+            skipped,
+            parsed,
+            bytes,
+            pending,
+            provides,
+            project,
+            times,
+        } = outcome;
+        if let Some(project) = &project {
+            self.provided
+                .extend(provides.iter().map(|fact| (*fact, project.clone())));
         }
-        spawned
-    });
-    (results, threads)
+        self.pending
+            .extend(pending.into_iter().map(|note| (note, project.clone())));
+        let stats = &mut self.stats;
+        stats.files_scanned += u64::from(scanned);
+        stats.files_skipped += u64::from(skipped);
+        stats.files_parsed += u64::from(parsed);
+        stats.bytes_scanned += bytes;
+        stats.stages.thread += times;
+        self.findings.extend(findings);
+        self.suppressed.extend(suppressed);
+        self.notifications.extend(notifications);
+        self.files.push((&candidate.display, signals));
+    }
+
+    /// Puts the workers' folds together.
+    fn merge(folds: Vec<Kept<'c>>) -> Kept<'c> {
+        let mut all = Kept::default();
+        for fold in folds {
+            all.findings.extend(fold.findings);
+            all.suppressed.extend(fold.suppressed);
+            all.notifications.extend(fold.notifications);
+            all.pending.extend(fold.pending);
+            all.provided.extend(fold.provided);
+            all.files.extend(fold.files);
+            add_file_stats(&mut all.stats, &fold.stats);
+        }
+        all
+    }
+}
+
+/// Adds the per-file counts and stage times of `from` to `into`.
+fn add_file_stats(into: &mut ScanStats, from: &ScanStats) {
+    into.files_scanned += from.files_scanned;
+    into.files_skipped += from.files_skipped;
+    into.files_parsed += from.files_parsed;
+    into.bytes_scanned += from.bytes_scanned;
+    into.stages.thread += from.stages.thread;
 }
 
 /// A file's text, or why it was not read (as an outcome with its notification).
@@ -118,7 +192,6 @@ fn read(candidate: &Candidate, max_file_size: u64) -> Result<(String, Vec<Notifi
     let note = |kind, level, message: String| Notification::new(kind, level, &candidate.display, message);
     let skipped = |notification| {
         Box::new(Outcome {
-            display: candidate.display.clone(),
             skipped: true,
             notifications: vec![notification],
             ..Outcome::default()
@@ -285,47 +358,33 @@ impl Engine {
         let oracle = GitIgnoreOracle::new(&root);
         let dependencies = DependencyIndex::new();
         stats.stages.wall.walk = laps.lap();
-        let (outcomes, threads) = run_parallel(
+        let (folds, threads) = run_parallel(
             &discovered.candidates,
             thread_count(options),
             progress,
             |candidate| self.scan_file(candidate, options, &oracle, &dependencies),
             Outcome::internal_error,
+            Kept::add,
         );
         stats.stages.wall.files = laps.lap();
         stats.stages.threads = threads as u64;
 
-        let mut findings = Vec::new();
-        let mut suppressed = Vec::new();
-        let mut files = Vec::with_capacity(outcomes.len());
-        let provided = provided_facts(&outcomes);
-        for mut outcome in outcomes {
-            for note in std::mem::take(&mut outcome.pending) {
-                if is_provided(&note, outcome.project.as_deref(), &provided) {
-                    continue;
-                }
-                match note.suppression {
-                    Some(_) => suppressed.push(note),
-                    None => findings.push(note),
-                }
+        let kept = Kept::merge(folds);
+        add_file_stats(&mut stats, &kept.stats);
+        let (mut findings, mut suppressed) = (kept.findings, kept.suppressed);
+        notifications.extend(kept.notifications);
+        for (note, project) in kept.pending {
+            if is_provided(&note, project.as_deref(), &kept.provided) {
+                continue;
             }
-            stats.files_scanned += u64::from(outcome.scanned);
-            stats.files_skipped += u64::from(outcome.skipped);
-            stats.files_parsed += u64::from(outcome.parsed);
-            stats.bytes_scanned += outcome.bytes;
-            stats.stages.thread += outcome.times;
-            findings.extend(outcome.findings);
-            suppressed.extend(outcome.suppressed);
-            notifications.extend(outcome.notifications);
-            files.push((outcome.display, outcome.signals));
+            match note.suppression {
+                Some(_) => suppressed.push(note),
+                None => findings.push(note),
+            }
         }
         // The loop above decided the project notes.
         stats.stages.wall.resolve = laps.lap();
-        let context = self.classify_outcomes(
-            &root,
-            files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
-        )?;
-        drop(files);
+        let context = self.classify_outcomes(&root, kept.files.into_iter())?;
         stats.stages.wall.classify = laps.lap();
         resolve::resolve_classes(&mut findings, |path| {
             context
@@ -366,20 +425,16 @@ impl Engine {
     ) -> Result<(ContextMap, Vec<Notification>), ScanError> {
         let discovered = discover(&self.config, options)?;
         let mut notifications = discovered.notifications;
-        let (outcomes, _) = run_parallel(
+        let (folds, _) = run_parallel(
             &discovered.candidates,
             thread_count(options),
             progress,
             |candidate| {
                 if is_lockfile(candidate) {
-                    return Outcome {
-                        display: candidate.display.clone(),
-                        ..Outcome::default()
-                    };
+                    return Outcome::default();
                 }
                 match read(candidate, options.max_file_size) {
                     Ok((text, notes)) => Outcome {
-                        display: candidate.display.clone(),
                         signals: miroguard_context::extract(&candidate.display, &text),
                         notifications: notes,
                         ..Outcome::default()
@@ -388,16 +443,11 @@ impl Engine {
                 }
             },
             Outcome::internal_error,
+            Kept::add,
         );
-        let mut files = Vec::with_capacity(outcomes.len());
-        for outcome in outcomes {
-            notifications.extend(outcome.notifications);
-            files.push((outcome.display, outcome.signals));
-        }
-        let context = self.classify_outcomes(
-            &options.root,
-            files.iter().map(|(path, signals)| (path.as_str(), signals.clone())),
-        )?;
+        let kept = Kept::merge(folds);
+        notifications.extend(kept.notifications);
+        let context = self.classify_outcomes(&options.root, kept.files.into_iter())?;
         notifications.extend(conflict_notifications(&context));
         notifications.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok((context, notifications))
@@ -411,10 +461,7 @@ impl Engine {
         dependencies: &DependencyIndex,
     ) -> Outcome {
         if is_lockfile(candidate) {
-            return Outcome {
-                display: candidate.display.clone(),
-                ..Outcome::default()
-            };
+            return Outcome::default();
         }
         let mut laps = Laps::start();
         let mut times = FileTimes::default();
@@ -459,7 +506,6 @@ impl Engine {
             pending: if whole_project { report.pending } else { Vec::new() },
             provides: report.provides,
             project,
-            display: candidate.display.clone(),
             findings: report.findings,
             suppressed: report.suppressed,
             notifications,
@@ -481,15 +527,6 @@ fn project_scope(candidate: &Candidate) -> Option<PathBuf> {
     crate::dependencies::project_dir(&candidate.path)
         .or_else(|| candidate.walked_from.clone())
         .or_else(|| candidate.path.parent().map(Path::to_path_buf))
-}
-
-/// Every fact some file provides, with the directory of that file's project.
-fn provided_facts(outcomes: &[Outcome]) -> Vec<(&'static str, PathBuf)> {
-    outcomes
-        .iter()
-        .filter_map(|o| o.project.as_ref().map(|project| (o, project)))
-        .flat_map(|(o, project)| o.provides.iter().map(move |fact| (*fact, project.clone())))
-        .collect()
 }
 
 /// Whether a project note in a file of `project` is answered by a provided
