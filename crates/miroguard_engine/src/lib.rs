@@ -15,6 +15,7 @@ mod dependencies;
 mod finalize;
 mod gitignored;
 mod laps;
+mod memory;
 mod parse;
 mod prefilter;
 mod resolve;

@@ -6,7 +6,7 @@ use crate::dependencies::DependencyIndex;
 use crate::gitignored::{GitIgnoreOracle, wants_ignore_status};
 use crate::laps::Laps;
 use crate::walk::{Candidate, ScanError, ScanOptions, discover, gitignore, normalize, thread_count};
-use crate::{Engine, resolve};
+use crate::{Engine, memory, resolve};
 use ignore::gitignore::Gitignore;
 use miroguard_context::{Classifier, ContextMap, Signals};
 use miroguard_core::{
@@ -502,6 +502,11 @@ impl Engine {
         times.finalize += laps.lap();
         let signals = miroguard_context::extract(&candidate.display, &text);
         times.classify += laps.lap();
+        let bytes = text.len() as u64;
+        if text.len() > memory::LARGE_FILE {
+            drop(text);
+            memory::release_free_memory();
+        }
         Outcome {
             pending: if whole_project { report.pending } else { Vec::new() },
             provides: report.provides,
@@ -513,7 +518,7 @@ impl Engine {
             scanned: true,
             skipped: false,
             parsed: report.parsed,
-            bytes: text.len() as u64,
+            bytes,
             times,
         }
     }
