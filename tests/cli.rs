@@ -426,15 +426,12 @@ fn output_snapshots() {
 
 #[test]
 fn stats_table_names_every_stage_and_counts_the_files() {
+    let config = format!("export const apiKey = \"{TS_SECRET}\";\n");
+    let server: &[u8] =
+        b"fn main() {\n    let client = reqwest::Client::builder().danger_accept_invalid_certs(true).build();\n}\n";
     let dir = project(&[
-        (
-            "src/config.ts",
-            format!("export const apiKey = \"{TS_SECRET}\";\n").as_bytes(),
-        ),
-        (
-            "server/main.rs",
-            b"fn main() {\n    let client = reqwest::Client::builder().danger_accept_invalid_certs(true).build();\n}\n",
-        ),
+        ("src/config.ts", config.as_bytes()),
+        ("server/main.rs", server),
         ("notes.md", b"Nothing to see here.\n"),
         ("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
     ]);
@@ -494,6 +491,33 @@ fn stats_table_names_every_stage_and_counts_the_files() {
         }
     }
     assert!(stats["stages"]["threads"].as_u64().is_some_and(|n| n >= 1), "{stats}");
+
+    // Each parse is put down to the first rule whose lexical tier asked for it.
+    assert_eq!(
+        stats["parsed_for"],
+        serde_json::json!({
+            "client-secret-in-browser-code": { "files": 1, "bytes": config.len() },
+            "tls-verification-disabled": { "files": 1, "bytes": server.len() },
+        })
+    );
+    let row = regex::Regex::new(&format!(
+        r"(?m)^  tls-verification-disabled +1 file +{} bytes$",
+        server.len()
+    ))
+    .expect("valid");
+    assert!(
+        table.contains("Parsed for (the first rule whose lexical tier asked):"),
+        "{table}"
+    );
+    assert!(row.is_match(&table), "{table}");
+    // With --parse-all no rule asked.
+    let forced = run(
+        dir.path(),
+        &["scan", "--parse-all", "--format", "json", "--fail-on", "never"],
+    );
+    let forced = json(&forced);
+    assert_eq!(forced["stats"]["files_parsed"], 2);
+    assert_eq!(forced["stats"]["parsed_for"], serde_json::json!({}));
 
     // Without --stats there is no table.
     let quiet = run(dir.path(), &["scan", "--format", "json", "--fail-on", "never"]);

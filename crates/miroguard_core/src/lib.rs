@@ -27,7 +27,7 @@ pub use finding::{Finding, FlowStep, Notification, NotificationKind, RunsIn, Sni
 pub use language::{FileContext, Language};
 pub use rule_meta::{Precision, RuleMeta};
 pub use runtime::{ClassDependence, FileClass};
-pub use scan::{EnabledRule, FileTimes, ScanReport, ScanStats, StageTimes, WallTimes};
+pub use scan::{EnabledRule, FileTimes, ParsedFor, ScanReport, ScanStats, StageTimes, WallTimes};
 pub use severity::{Level, Severity};
 pub use span::{LineIndex, Position, Span};
 

@@ -4,6 +4,7 @@ use crate::finding::{Finding, Notification};
 use crate::rule_meta::RuleMeta;
 use crate::severity::Severity;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,6 +26,10 @@ pub struct ScanStats {
     pub files_skipped: u64,
     /// Files a front end parsed (the rest needed only the lexical tier).
     pub files_parsed: u64,
+    /// Why files were parsed: for each rule, the files (and their bytes)
+    /// whose parse it was the first to ask for, in rule order. Files parsed
+    /// because `--parse-all` said so are not in it.
+    pub parsed_for: BTreeMap<String, ParsedFor>,
     /// Bytes of the files checked.
     pub bytes_scanned: u64,
     /// Wall time of the scan.
@@ -32,6 +37,24 @@ pub struct ScanStats {
     pub elapsed: Duration,
     /// Where that time went, stage by stage.
     pub stages: StageTimes,
+}
+
+/// The files parsed because one rule asked, and their size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ParsedFor {
+    /// Files.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+impl ScanStats {
+    /// Counts one file parsed because `rule` asked first.
+    pub fn add_parsed_for(&mut self, rule: &str, files: u64, bytes: u64) {
+        let entry = self.parsed_for.entry(rule.to_string()).or_default();
+        entry.files += files;
+        entry.bytes += bytes;
+    }
 }
 
 /// Where a scan's time went. The files are checked in parallel, so the

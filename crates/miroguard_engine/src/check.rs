@@ -20,6 +20,9 @@ pub struct FileReport {
     pub notifications: Vec<Notification>,
     /// Whether a front end parsed the file.
     pub parsed: bool,
+    /// The first rule whose lexical tier asked for the parse (`None` when
+    /// the file was not parsed, or was parsed because every file is).
+    pub parsed_for: Option<String>,
     /// Project notes (findings with `unless_project_provides`), completed
     /// like `findings` (suppressed ones carry their `suppression`). Only a
     /// scan that sees the whole project can decide them, so they are kept
@@ -82,15 +85,24 @@ impl Engine {
             memo,
         };
 
-        let needs_facts = context.language.is_source()
-            && (self.force_parse
-                || self
-                    .active
-                    .iter()
-                    .enumerate()
-                    .any(|(i, a)| self.rule(a).needs_facts(&input_for(i, None, false, &gate_memo))));
+        let asked_by = || {
+            self.active
+                .iter()
+                .enumerate()
+                .find(|(i, a)| self.rule(a).needs_facts(&input_for(*i, None, false, &gate_memo)))
+                .map(|(_, a)| self.rule(a).id().to_string())
+        };
+        let parsed_for = if context.language.is_source() && !self.force_parse {
+            asked_by()
+        } else {
+            None
+        };
+        let needs_facts = context.language.is_source() && (self.force_parse || parsed_for.is_some());
         times.prefilter = laps.lap();
-        let mut report = FileReport::default();
+        let mut report = FileReport {
+            parsed_for,
+            ..FileReport::default()
+        };
         let mut tree = None;
         let (facts, parse_failed) = if needs_facts {
             let parsed = parse(context, text, previous, keep_tree);

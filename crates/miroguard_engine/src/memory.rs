@@ -7,10 +7,13 @@
 //! process holds: peak memory grew with the number of files scanned (123,
 //! 165 and 217 MB for the benchmark corpus at a quarter, once and twice).
 //! Trimming after each large file keeps it to what the files being checked
-//! at the moment need (101, 118 and 141 MB).
+//! at the moment need (100, 110 and 142 MB).
 
-/// A file larger than this is worth a trim once it is done.
-pub(crate) const LARGE_FILE: usize = 512 * 1024;
+/// A parsed file larger than this is worth a trim once it is done. (Files
+/// read but not parsed leave only their text, one block the next file's
+/// text reuses; trimming after them too cost 5% more time on the JS half,
+/// in page faults, for little memory.)
+pub(crate) const LARGE_PARSED_FILE: usize = 256 * 1024;
 
 /// Returns the allocator's free memory to the system, where that is
 /// possible and needed (glibc); elsewhere does nothing.

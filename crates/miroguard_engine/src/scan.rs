@@ -43,6 +43,8 @@ struct Outcome {
     scanned: bool,
     skipped: bool,
     parsed: bool,
+    /// The rule the file was parsed for (see [`crate::FileReport::parsed_for`]).
+    parsed_for: Option<String>,
     bytes: u64,
     /// Project notes of the file, kept only when the walk covered its project.
     pending: Vec<Finding>,
@@ -138,6 +140,7 @@ impl<'c> Kept<'c> {
             scanned,
             skipped,
             parsed,
+            parsed_for,
             bytes,
             pending,
             provides,
@@ -156,6 +159,9 @@ impl<'c> Kept<'c> {
         stats.files_parsed += u64::from(parsed);
         stats.bytes_scanned += bytes;
         stats.stages.thread += times;
+        if let Some(rule) = parsed_for {
+            stats.add_parsed_for(&rule, 1, bytes);
+        }
         self.findings.extend(findings);
         self.suppressed.extend(suppressed);
         self.notifications.extend(notifications);
@@ -185,6 +191,9 @@ fn add_file_stats(into: &mut ScanStats, from: &ScanStats) {
     into.files_parsed += from.files_parsed;
     into.bytes_scanned += from.bytes_scanned;
     into.stages.thread += from.stages.thread;
+    for (rule, parsed) in &from.parsed_for {
+        into.add_parsed_for(rule, parsed.files, parsed.bytes);
+    }
 }
 
 /// A file's text, or why it was not read (as an outcome with its notification).
@@ -503,7 +512,7 @@ impl Engine {
         let signals = miroguard_context::extract(&candidate.display, &text);
         times.classify += laps.lap();
         let bytes = text.len() as u64;
-        if text.len() > memory::LARGE_FILE {
+        if report.parsed && text.len() > memory::LARGE_PARSED_FILE {
             drop(text);
             memory::release_free_memory();
         }
@@ -518,6 +527,7 @@ impl Engine {
             scanned: true,
             skipped: false,
             parsed: report.parsed,
+            parsed_for: report.parsed_for,
             bytes,
             times,
         }

@@ -6,11 +6,12 @@
 
 use crate::{Error, OutputOptions};
 use miroguard_core::{
-    FileTimes, Finding, Notification, Position, ScanReport, StageTimes, TOOL_NAME, TOOL_VERSION, WallTimes,
+    FileTimes, Finding, Notification, ParsedFor, Position, ScanReport, StageTimes, TOOL_NAME, TOOL_VERSION, WallTimes,
     rule_doc_url,
 };
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The JSON document for `report`, pretty-printed with a trailing newline.
@@ -23,7 +24,7 @@ struct Document<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     notifications: Vec<JsonNotification<'a>>,
-    stats: Stats,
+    stats: Stats<'a>,
 }
 
 #[derive(Serialize)]
@@ -98,10 +99,11 @@ struct JsonNotification<'a> {
 }
 
 #[derive(Serialize)]
-struct Stats {
+struct Stats<'a> {
     files_scanned: u64,
     files_skipped: u64,
     files_parsed: u64,
+    parsed_for: &'a BTreeMap<String, ParsedFor>,
     bytes_scanned: u64,
     elapsed_ms: u64,
     stages: Stages,
@@ -195,6 +197,7 @@ fn document<'a>(report: &'a ScanReport, opts: &OutputOptions) -> Document<'a> {
             files_scanned: stats.files_scanned,
             files_skipped: stats.files_skipped,
             files_parsed: stats.files_parsed,
+            parsed_for: &stats.parsed_for,
             bytes_scanned: stats.bytes_scanned,
             elapsed_ms: millis(stats.elapsed),
             stages: Stages::from(&stats.stages),

@@ -113,6 +113,20 @@ pub fn write<W: Write>(report: &ScanReport, report_time: Duration, out: &mut W) 
         "Files: {} scanned ({} parsed, {lexical_only} lexical only), {} skipped (binary, too large, unreadable).",
         stats.files_scanned, stats.files_parsed, stats.files_skipped
     )?;
+    if !stats.parsed_for.is_empty() {
+        let mut rules: Vec<_> = stats.parsed_for.iter().collect();
+        rules.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
+        writeln!(out, "Parsed for (the first rule whose lexical tier asked):")?;
+        for (rule, parsed) in rules {
+            let files = if parsed.files == 1 { "file" } else { "files" };
+            writeln!(
+                out,
+                "  {rule:<34} {:>6} {files:<5} {:>10}",
+                parsed.files,
+                human_bytes(parsed.bytes)
+            )?;
+        }
+    }
     let rate = match stats.elapsed.as_secs_f64() {
         secs if secs > 0.0 => format!("{:.1} MB/s", stats.bytes_scanned as f64 / 1e6 / secs),
         _ => "- MB/s".to_string(),

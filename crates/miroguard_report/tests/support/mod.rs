@@ -8,8 +8,8 @@ pub mod sarif_validator;
 
 use miroguard_core::redact::redact;
 use miroguard_core::{
-    EnabledRule, FileTimes, Finding, FlowStep, LineIndex, Notification, NotificationKind, Position, Precision,
-    RuleMeta, ScanReport, ScanStats, Severity, Snippet, Span, StageTimes, WallTimes,
+    EnabledRule, FileTimes, Finding, FlowStep, LineIndex, Notification, NotificationKind, ParsedFor, Position,
+    Precision, RuleMeta, ScanReport, ScanStats, Severity, Snippet, Span, StageTimes, WallTimes,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -321,6 +321,25 @@ pub fn small_report() -> ScanReport {
             files_scanned: 12,
             files_skipped: 3,
             files_parsed: 5,
+            parsed_for: [
+                (
+                    "hardcoded-secret",
+                    ParsedFor {
+                        files: 4,
+                        bytes: 200_000,
+                    },
+                ),
+                (
+                    "weak-hash",
+                    ParsedFor {
+                        files: 1,
+                        bytes: 34_567,
+                    },
+                ),
+            ]
+            .into_iter()
+            .map(|(rule, parsed)| (rule.to_string(), parsed))
+            .collect(),
             bytes_scanned: 1_234_567,
             elapsed: Duration::from_millis(210),
             stages: stages(),
