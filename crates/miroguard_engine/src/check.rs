@@ -85,15 +85,13 @@ impl Engine {
             memo,
         };
 
-        let asked_by = || {
+        // The first rule whose lexical tier asks for the Facts, if any does.
+        let parsed_for = if context.language.is_source() && !self.force_parse {
             self.active
                 .iter()
                 .enumerate()
                 .find(|(i, a)| self.rule(a).needs_facts(&input_for(*i, None, false, &gate_memo)))
                 .map(|(_, a)| self.rule(a).id().to_string())
-        };
-        let parsed_for = if context.language.is_source() && !self.force_parse {
-            asked_by()
         } else {
             None
         };

@@ -6,8 +6,8 @@
 //! mappings, so that every large file after the first adds to what the
 //! process holds: peak memory grew with the number of files scanned (123,
 //! 165 and 217 MB for the benchmark corpus at a quarter, once and twice).
-//! Trimming after each large file keeps it to what the files being checked
-//! at the moment need (100, 110 and 142 MB).
+//! Trimming after each large parsed file keeps it to what the files being
+//! checked at the moment need (100, 110 and 142 MB).
 
 /// A parsed file larger than this is worth a trim once it is done. (Files
 /// read but not parsed leave only their text, one block the next file's

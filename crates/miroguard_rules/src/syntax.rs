@@ -37,6 +37,20 @@ pub(crate) fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// The line holding byte `at`, from its first non-blank character up to
+/// `at`, when a comment starts it (`//`, `///`, `/*`, or the `*` of a
+/// block comment).
+pub(crate) fn comment_line_prefix(text: &str, at: usize) -> Option<&str> {
+    let start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
+    let line = text.get(start..at)?.trim_start();
+    (line.starts_with("//") || line.starts_with('*') || line.starts_with("/*")).then_some(line)
+}
+
+/// Whether the line holding byte `at` is a comment line: what is written there never runs.
+pub(crate) fn on_comment_line(text: &str, at: usize) -> bool {
+    comment_line_prefix(text, at).is_some()
+}
+
 /// Whether `line` gives `name` a value (`const name =`, `let name: T =`, `name =`),
 /// for lexical tiers that look where a sink's arguments got their values.
 pub(crate) fn given_on(line: &str, name: &str) -> bool {

@@ -5,7 +5,7 @@
 //! configuration files where Node flags and environment variables are set
 //! (`package.json` scripts, Dockerfiles, Compose files, `.env`).
 
-use crate::syntax::is_ident_byte;
+use crate::syntax::{is_ident_byte, on_comment_line};
 use miroguard_core::{Severity, Span};
 use miroguard_ir::flow::{Destination, Flow};
 use miroguard_ir::{Binding, BindingKind, Call, Facts, ScopeId, ScopeKind, Value};
@@ -1148,14 +1148,6 @@ fn given_literal(text: &str, name: &str, literal: &str) -> bool {
             && contains_word(rest, literal)
             && !on_comment_line(text, at)
     })
-}
-
-/// Whether the line holding byte `at` is a comment line (`//`, `///`, or
-/// the `*` of a block comment): what is written there never runs.
-pub(crate) fn on_comment_line(text: &str, at: usize) -> bool {
-    let start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
-    let line = text[start..at].trim_start();
-    line.starts_with("//") || line.starts_with('*') || line.starts_with("/*")
 }
 
 /// Whether `text` starts with `token` not followed by more of an identifier or number.

@@ -20,8 +20,7 @@
 //! file that sets HSTS in any way records with [`crate::FileMemo::provide`].
 
 use crate::cookie::{argument_regions, method_span, value_region};
-use crate::syntax::{line_of, normalize_module, required_module};
-use crate::tls::on_comment_line;
+use crate::syntax::{line_of, normalize_module, on_comment_line, required_module};
 use crate::{FileInput, Rule};
 use miroguard_core::{ClassDependence, Dependencies, Finding, Language, RuleMeta, Severity, Span, Version};
 use miroguard_ir::flow::Flow;

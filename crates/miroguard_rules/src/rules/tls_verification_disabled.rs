@@ -23,11 +23,11 @@
 //! what an option configures, and reading the lines of configuration files
 //! that set environment variables or run commands.
 
-use crate::syntax::is_ident_byte;
+use crate::syntax::{is_ident_byte, on_comment_line};
 use crate::tls::{
     ConfigKind, Env, Judged, NODE_TLS_ENV, Reach, Values, called_with_other_than, called_with_possibly, cfg_env,
-    compact, comparison_reach_when_true_is_on, config_kind, config_lines, contains_word, js_target, on_comment_line,
-    set_to_other_than, top_level_commas, value_reach, value_text, zero_assignments,
+    compact, comparison_reach_when_true_is_on, config_kind, config_lines, contains_word, js_target, set_to_other_than,
+    top_level_commas, value_reach, value_text, zero_assignments,
 };
 use crate::{FileInput, Rule};
 use miroguard_core::{Finding, Language, RuleMeta, Severity, Span};

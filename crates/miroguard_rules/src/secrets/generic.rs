@@ -9,6 +9,7 @@
 use super::names::{NAME_KEYWORDS, NameStrength, secret_name_strength};
 use super::pairs::{Pair, find_pairs};
 use super::values::{MAX_LEN, MIN_LEN_STRONG, is_value_char, secret_in_value};
+use crate::syntax::comment_line_prefix;
 use miroguard_core::Span;
 use miroguard_ir::{BindingKind, Facts, Value};
 
@@ -235,7 +236,7 @@ fn quoted_candidate(text: &str) -> Option<&str> {
         let Some(close) = memchr::memchr2(quote, b'\n', window) else {
             continue;
         };
-        if window[close] != quote || close < MIN_LEN_STRONG || in_comment_line(bytes, open) {
+        if window[close] != quote || close < MIN_LEN_STRONG || in_comment(text, open) {
             continue;
         }
         let Some(candidate) = text.get(start..start + close) else {
@@ -296,10 +297,7 @@ fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
             while name_end < bytes.len() && is_name_byte(bytes[name_end]) {
                 name_end += 1;
             }
-            let Some(name) = text
-                .get(name_start..name_end)
-                .filter(|_| !in_comment_line(bytes, name_start))
-            else {
+            let Some(name) = text.get(name_start..name_end).filter(|_| !in_comment(text, name_start)) else {
                 continue;
             };
             if let Some(strength) = secret_name_strength(name) {
@@ -314,16 +312,18 @@ fn names_before(text: &str, at: usize) -> Option<(NameStrength, bool)> {
     best
 }
 
-/// Whether byte `at` is on a line that a comment starts (`//`, `///`, `/*`,
-/// a doc comment's `* `) and not after the comment's end. No binding's name
-/// or value is there: quoted words in doc comments (`` `@NgModule` ``) are
-/// not code. Pairs in comments are the pair scan's.
-fn in_comment_line(bytes: &[u8], at: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
-    let line = bytes[line_start..at].trim_ascii_start();
-    let opens =
-        line.starts_with(b"//") || line.starts_with(b"/*") || line.starts_with(b"* ") || line.starts_with(b"*\t");
-    opens && memchr::memmem::find(line, b"*/").is_none()
+/// Whether byte `at` is in a comment that starts its line and has not
+/// ended before it. No binding's name or value is there: quoted words in
+/// doc comments (`` `@NgModule` ``) are not code. Pairs in comments are the
+/// pair scan's. Stricter than
+/// [`on_comment_line`](crate::syntax::on_comment_line), as a gate must be: a
+/// `*` starts a comment's line only with a blank after it (`*token = "…"`
+/// is a Rust deref), and code may follow a closed `/* … */`.
+fn in_comment(text: &str, at: usize) -> bool {
+    comment_line_prefix(text, at).is_some_and(|line| {
+        let continues_block = line.strip_prefix('*').is_none_or(|rest| rest.starts_with([' ', '\t']));
+        continues_block && !line.contains("*/")
+    })
 }
 
 /// Just past the last `;` in `bytes` that ends its line (only blanks after
@@ -400,5 +400,8 @@ mod tests {
         // A value on a comment line after the comment closed is code.
         let after = "/* keys */ const apiKey = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";\n";
         assert!(could_match_in_source(after));
+        // A `*` without a blank after it is a Rust deref, not a comment's line.
+        let deref = "fn set(token: &mut &str) {\n    *token = \"cWj5VRW8ovzQPygGcPXbhgpiB8ESJH35\";\n}\n";
+        assert!(could_match_in_source(deref));
     }
 }
